@@ -1,0 +1,75 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Registry } from 'prom-client';
+import type { LiveStore, LiveSeries } from '../outputs/live/store.js';
+import { presentedToken, tokenMatches } from './auth.js';
+
+export interface ApiDependencies {
+  store: LiveStore;
+  registry: Registry;
+  token?: string;
+  startedAt: number;
+  version: string;
+}
+
+/** Snapshot shape (documented in api/README.md): series grouped by measurement, each with its age. */
+export function snapshotBody(series: readonly LiveSeries[], now: number) {
+  const measurements: Record<string, Array<LiveSeries & { ageMs: number }>> = {};
+  for (const s of series) (measurements[s.measurement] ??= []).push({ ...s, ageMs: now - s.time });
+  for (const list of Object.values(measurements)) list.sort((a, b) => a.topic.localeCompare(b.topic));
+  return { generatedAt: now, measurements };
+}
+
+export function parseMeasurementFilter(value: unknown): ReadonlySet<string> | undefined {
+  if (typeof value !== 'string' || !value) return undefined;
+  return new Set(value.split(',').map((m) => m.trim()).filter(Boolean));
+}
+
+export function createHttpApp(deps: ApiDependencies): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use((_req, res, next) => {
+    res.set({
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+    });
+    next();
+  });
+  app.use(express.json({ limit: '64kb' }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', version: deps.version, uptimeS: Math.round((Date.now() - deps.startedAt) / 1000) });
+  });
+
+  app.get('/metrics', async (_req, res, next) => {
+    try {
+      res.type(deps.registry.contentType).send(await deps.registry.metrics());
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  const requireToken = (req: Request, res: Response, next: NextFunction) => {
+    if (!deps.token || tokenMatches(presentedToken(req), deps.token)) return next();
+    res.set('WWW-Authenticate', 'Bearer realm="callboard"').status(401).json({ error: 'unauthorized', code: 'CALLBOARD_AUTH' });
+  };
+
+  const api = express.Router();
+  api.use(requireToken);
+  api.get('/snapshot', (req, res) => {
+    res.json(snapshotBody(deps.store.all(parseMeasurementFilter(req.query.measurements)), Date.now()));
+  });
+  app.use('/api/v1', api);
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found', code: 'CALLBOARD_NOT_FOUND' });
+  });
+  app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    const status = error.status && error.status >= 400 && error.status < 600 ? error.status : 500;
+    res.status(status).json({ error: status === 500 ? 'internal error' : error.message, code: error.type ?? 'CALLBOARD_HTTP' });
+  });
+  return app;
+}

@@ -1,0 +1,76 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../lib/log.js';
+import type { LiveHub } from '../outputs/live/hub.js';
+import type { LiveStore } from '../outputs/live/store.js';
+import { createHttpApp } from './http.js';
+import { LiveSocket } from './live-socket.js';
+
+export interface ApiServerOptions {
+  host: string;
+  port: number;
+  token?: string;
+  maxUpdatesPerSecond: number;
+  store: LiveStore;
+  hub: LiveHub;
+  registry: Registry;
+  log: Logger;
+  version: string;
+}
+
+/** HTTP API and the /live WebSocket on one listener. */
+export class ApiServer {
+  #server: Server | undefined;
+  #live: LiveSocket | undefined;
+  readonly #log: Logger;
+
+  constructor(private readonly options: ApiServerOptions) {
+    this.#log = options.log.child({ component: 'api' });
+  }
+
+  get url(): string {
+    const address = this.#server?.address() as AddressInfo | null;
+    if (!address) throw new Error('API server is not listening');
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${host}:${address.port}`;
+  }
+
+  async start(): Promise<void> {
+    const { options } = this;
+    const app = createHttpApp({ store: options.store, registry: options.registry, token: options.token, startedAt: Date.now(), version: options.version });
+    this.#live = new LiveSocket({ store: options.store, hub: options.hub, log: options.log, token: options.token, maxUpdatesPerSecond: options.maxUpdatesPerSecond });
+    const server = createServer(app);
+    server.on('upgrade', (request, socket, head) => {
+      if (new URL(request.url ?? '/', 'http://localhost').pathname === '/live') this.#live!.handleUpgrade(request, socket, head);
+      else socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    });
+    server.on('clientError', (error, socket) => {
+      this.#log.debug({ err: error.message }, 'bad HTTP request');
+      socket.destroy();
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => resolve());
+    });
+    this.#server = server;
+    if (!options.token && !isLoopback(options.host)) {
+      this.#log.warn({ code: 'CALLBOARD_API_OPEN' }, `API listens on ${options.host} without a token: anyone who can reach it can read it`);
+    }
+    this.#log.info({ url: this.url, auth: options.token ? 'bearer token' : 'none' }, 'API listening');
+  }
+
+  async stop(): Promise<void> {
+    await this.#live?.close();
+    const server = this.#server;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+}
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === '::1' || host === 'localhost';
+}

@@ -1,0 +1,93 @@
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { ApiServer } from './api/server.js';
+import type { CallboardConfig } from './config.js';
+import { inputPlugins, findInputPlugin } from './inputs/registry.js';
+import type { Input } from './inputs/input.js';
+import type { Logger } from './lib/log.js';
+import { InfluxSink } from './outputs/influx/index.js';
+import { LiveHub } from './outputs/live/hub.js';
+import { LiveStore } from './outputs/live/store.js';
+import type { MeasurementSchema } from './pipeline/metric.js';
+import { Pipeline } from './pipeline/pipeline.js';
+import { Scheduler } from './pipeline/scheduler.js';
+import type { Sink } from './pipeline/sink.js';
+import { sourceStatus } from './pipeline/source-status.js';
+import { VERSION } from './version.js';
+
+export function allMeasurementSchemas(): MeasurementSchema[] {
+  return [sourceStatus, ...inputPlugins.flatMap((p) => p.measurements)];
+}
+
+/**
+ * One running collector. Start order: sinks, inputs, API; stop order the reverse, so that no
+ * input emits into a stopped sink and the last points are flushed after the last poll.
+ */
+export class Collector {
+  readonly registry = new Registry();
+  readonly store = new LiveStore();
+  readonly api: ApiServer;
+  readonly #sinks: Sink[];
+  readonly #inputs: Input[];
+  readonly #scheduler: Scheduler;
+  readonly #pipeline: Pipeline;
+  readonly #hub: LiveHub;
+  readonly #log: Logger;
+
+  constructor(private readonly config: Readonly<CallboardConfig>, log: Logger) {
+    this.#log = log;
+    collectDefaultMetrics({ register: this.registry, prefix: 'callboard_process_' });
+    new Gauge({ name: 'callboard_build_info', help: 'Collector version', labelNames: ['version'], registers: [this.registry] }).set({ version: VERSION }, 1);
+
+    this.#sinks = [this.store];
+    if (config.outputs.influx) {
+      this.#sinks.unshift(
+        new InfluxSink(config.outputs.influx, { schemas: allMeasurementSchemas(), log, registry: this.registry, timezone: config.timezone }),
+      );
+    }
+    this.#pipeline = new Pipeline(this.#sinks, log, this.registry);
+    const context = { log, stateDir: config.stateDir, timezone: config.timezone };
+    this.#inputs = config.inputs.map((inputConfig) => findInputPlugin(inputConfig.type)!.create(inputConfig as never, context));
+    this.#scheduler = new Scheduler(this.#inputs, this.#pipeline.emit, log, this.registry);
+    this.#hub = new LiveHub(this.store, config.api.maxUpdatesPerSecond);
+    this.api = new ApiServer({
+      host: config.api.host,
+      port: config.api.port,
+      token: config.api.token?.reveal(),
+      maxUpdatesPerSecond: config.api.maxUpdatesPerSecond,
+      store: this.store,
+      hub: this.#hub,
+      registry: this.registry,
+      log,
+      version: VERSION,
+    });
+  }
+
+  async start(): Promise<void> {
+    for (const sink of this.#sinks) await sink.start();
+    this.#hub.start();
+    for (const input of this.#inputs) await input.start?.(this.#pipeline.emit);
+    this.#scheduler.start();
+    await this.api.start();
+    this.#log.info({ inputs: this.#inputs.map((i) => `${i.type}:${i.name}`), sinks: this.#sinks.map((s) => s.name) }, 'collector started');
+  }
+
+  async stop(): Promise<void> {
+    const deadline = setTimeout(() => {
+      this.#log.error({ code: 'CALLBOARD_SHUTDOWN_TIMEOUT' }, `shutdown exceeded ${this.config.shutdownTimeout} ms; exiting`);
+      process.exit(1);
+    }, this.config.shutdownTimeout).unref();
+    await this.api.stop();
+    await this.#scheduler.stop();
+    await Promise.allSettled(this.#inputs.map((i) => i.stop?.()));
+    this.#hub.stop();
+    for (const sink of [...this.#sinks].reverse()) {
+      try {
+        await sink.stop();
+      } catch (error) {
+        this.#log.error({ sink: sink.name, err: (error as Error).message }, 'sink did not stop cleanly');
+      }
+    }
+    clearTimeout(deadline);
+    this.#log.info('collector stopped');
+  }
+}

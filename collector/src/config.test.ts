@@ -1,0 +1,87 @@
+import { mkdtempSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, formatPath, loadConfig, parseConfig } from './config.js';
+
+function problems(raw: unknown): readonly string[] {
+  try {
+    parseConfig(raw);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('config', () => {
+  it('applies safe defaults: loopback API, New York day, no token', () => {
+    const config = parseConfig({});
+    expect(config.api).toMatchObject({ host: '127.0.0.1', port: 8089, maxUpdatesPerSecond: 4 });
+    expect(config.api.token).toBeUndefined();
+    expect(config.timezone).toBe('America/New_York');
+    expect(Object.isFrozen(config.api)).toBe(true);
+  });
+
+  it('parses durations and input defaults', () => {
+    const config = parseConfig({ inputs: [{ type: 'kamailio', name: 'ss1', url: 'http://127.0.0.1:1/RPC', interval: '500ms' }] });
+    expect(config.inputs[0]).toMatchObject({ interval: 500, timeout: 800, trunks: true });
+  });
+
+  it('reports every error with the path a person would look for', () => {
+    expect(
+      problems({
+        timezone: 'Mars/Olympus',
+        api: { port: '80', tokn: 'x' },
+        inputs: [{ type: 'kamailio', name: 'ss 1', url: 'ftp://x', interval: 'soon' }, { type: 'kamailo' }, { name: 'x' }],
+      }),
+    ).toEqual([
+      'timezone: expected an IANA time zone such as "America/New_York"',
+      'api.port: expected number, got string "80"',
+      'api.tokn: unknown key (misspelt or not supported here)',
+      'inputs[2].type: required',
+      'inputs[0].name: expected letters, digits, "_", "." or "-"',
+      'inputs[0].url: expected an http(s) URL',
+      'inputs[0].interval: expected a duration such as "500ms", "1s", "5m", got "soon"',
+      'inputs[1].type: unknown input type "kamailo" (known: kamailio)',
+    ]);
+  });
+
+  it('rejects duplicate input names', () => {
+    const input = { type: 'kamailio', name: 'ss1', url: 'http://h/RPC' };
+    expect(problems({ inputs: [input, input] })).toEqual(['inputs[1].name: duplicate input name "ss1"']);
+  });
+
+  it('takes secrets only from the environment or a file, and never prints them', () => {
+    expect(problems({ api: { token: 'hunter22' } })[0]).toMatch(/^api.token: expected \{env: NAME\} or \{file: PATH\}/);
+    expect(problems({ api: { token: { env: 'CALLBOARD_TEST_UNSET_VAR' } } })).toEqual(['api.token: environment variable CALLBOARD_TEST_UNSET_VAR is not set']);
+    process.env.CALLBOARD_TEST_TOKEN = 's3cret-token-value';
+    const config = parseConfig({ api: { token: { env: 'CALLBOARD_TEST_TOKEN' } } });
+    expect(config.api.token?.reveal()).toBe('s3cret-token-value');
+    expect(JSON.stringify(config)).not.toContain('s3cret-token-value');
+    expect(String(config.api.token)).toBe('[secret env:CALLBOARD_TEST_TOKEN]');
+    const dir = mkdtempSync(join(tmpdir(), 'cb-secret-'));
+    writeFileSync(join(dir, 'token'), 'from-a-file\n');
+    expect(parseConfig({ api: { token: { file: join(dir, 'token') } } }).api.token?.reveal()).toBe('from-a-file');
+  });
+
+  it('reports YAML syntax errors with line and column', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cb-config-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'inputs:\n  - type: kamailio\n   name: x\n');
+    expect(() => loadConfig(file)).toThrow(/line 3, column \d+/);
+    expect(() => loadConfig(join(dir, 'missing.yaml'))).toThrow(/cannot read file: ENOENT/);
+  });
+
+  it('formats paths the YAML way', () => {
+    expect(formatPath(['inputs', 0, 'evapi', 'port'])).toBe('inputs[0].evapi.port');
+  });
+
+  it('accepts every example config shipped in collector/examples', () => {
+    process.env.CALLBOARD_API_TOKEN ??= 'example-token';
+    const dir = new URL('../examples/', import.meta.url).pathname;
+    const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) expect(() => loadConfig(join(dir, file)), file).not.toThrow();
+  });
+});

@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { duration, secret, Secret } from './lib/config-types.js';
+import { registerSecret } from './lib/log.js';
+import { influxOutputSchema } from './outputs/influx/config.js';
+import { inputPlugins, findInputPlugin, type InputConfig } from './inputs/registry.js';
+
+export class ConfigError extends Error {
+  readonly code = 'CALLBOARD_CONFIG_INVALID';
+  constructor(readonly source: string, readonly problems: readonly string[]) {
+    super(`${source}: invalid configuration\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Each input is validated by its own plugin's schema. This runs as a second pass, after the
+ * top level, so that one run reports the errors of the inputs and of the rest together.
+ */
+function parseInputs(entries: readonly { type?: string }[], addIssue: (path: PropertyKey[], message: string) => void): InputConfig[] {
+  const parsed: InputConfig[] = [];
+  const names = new Set<string>();
+  entries.forEach((entry, index) => {
+    if (entry.type === undefined) return; // already reported by the top-level schema
+    const plugin = findInputPlugin(entry.type);
+    if (!plugin) {
+      const known = inputPlugins.map((p) => p.type).join(', ');
+      addIssue([index, 'type'], `unknown input type "${entry.type}" (known: ${known})`);
+      return;
+    }
+    const result = plugin.configSchema.safeParse(entry, { reportInput: true });
+    if (!result.success) {
+      for (const issue of result.error.issues) for (const line of describeIssue({ ...issue, path: ['inputs', index, ...issue.path] })) addIssue([], line);
+      return;
+    }
+    const config = result.data as InputConfig;
+    if (names.has(config.name)) addIssue([index, 'name'], `duplicate input name "${config.name}"`);
+    names.add(config.name);
+    parsed.push(config);
+  });
+  return parsed;
+}
+
+export const configSchema = z.strictObject({
+  /** The carrier's day: daily totals and milestones follow this zone, DST included. */
+  timezone: z.string().refine(isTimeZone, 'expected an IANA time zone such as "America/New_York"').default('America/New_York'),
+  stateDir: z.string().default('.callboard/state'),
+  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).prefault({}),
+  api: z
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8089),
+      /** Bearer token for /api and /live; without one the API is open to whoever can reach host:port. */
+      token: secret.optional(),
+      /** Live pushes per topic are coalesced to at most this many a second. */
+      maxUpdatesPerSecond: z.number().positive().max(50).default(4),
+    })
+    .prefault({}),
+  outputs: z.strictObject({ influx: influxOutputSchema.optional() }).prefault({}),
+  inputs: z.array(z.looseObject({ type: z.string() })).default([]),
+  shutdownTimeout: duration('10s'),
+});
+
+export type CallboardConfig = Omit<z.output<typeof configSchema>, 'inputs'> & { inputs: InputConfig[] };
+
+/** `inputs[0].url` style, the path a person would type to find the value in the YAML. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string[] {
+  const where = formatPath(issue.path);
+  const at = (p: string) => (p ? `${p}: ` : '');
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => `${at(formatPath([...issue.path, key]))}unknown key (misspelt or not supported here)`);
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) return [`${at(where)}required`];
+  if (issue.code === 'invalid_type') return [`${at(where)}expected ${issue.expected}, got ${describeValue(issue.input)}`];
+  return [`${at(where)}${issue.message}`];
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !(value instanceof Secret) && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function registerSecrets(value: unknown): void {
+  if (value instanceof Secret) registerSecret(value.reveal());
+  else if (value && typeof value === 'object') for (const child of Object.values(value)) registerSecrets(child);
+}
+
+/** Validates an already-parsed object; throws ConfigError listing every problem with its path. */
+export function parseConfig(raw: unknown, source = 'config'): Readonly<CallboardConfig> {
+  const result = configSchema.safeParse(raw ?? {}, { reportInput: true });
+  const problems = result.success ? [] : result.error.issues.flatMap(describeIssue);
+  const entries = result.success ? result.data.inputs : Array.isArray((raw as { inputs?: unknown })?.inputs) ? validEntries((raw as { inputs: unknown[] }).inputs) : [];
+  const inputs = parseInputs(entries, (path, message) => problems.push(path.length ? `${formatPath(['inputs', ...path])}: ${message}` : message));
+  if (!result.success || problems.length) throw new ConfigError(source, problems);
+  const config = { ...result.data, inputs };
+  registerSecrets(config);
+  return deepFreeze(config);
+}
+
+/** Inputs whose type could be read (same indexes), so their own errors are reported even when the top level has others. */
+function validEntries(entries: unknown[]): { type?: string }[] {
+  return entries.map((e) => (e && typeof e === 'object' && typeof (e as { type?: unknown }).type === 'string' ? (e as { type: string }) : {}));
+}
+
+export function loadConfig(file: string): Readonly<CallboardConfig> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(file, [`cannot read file: ${(error as NodeJS.ErrnoException).code ?? error}`]);
+  }
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length) {
+    throw new ConfigError(
+      file,
+      document.errors.map((e) => `line ${e.linePos?.[0]?.line ?? '?'}, column ${e.linePos?.[0]?.col ?? '?'}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`),
+    );
+  }
+  return parseConfig(document.toJS(), file);
+}

@@ -1,0 +1,36 @@
+import type { z } from 'zod';
+import type { Logger } from '../lib/log.js';
+import type { MeasurementSchema, Metric } from '../pipeline/metric.js';
+
+export type Emit = (metrics: readonly Metric[]) => void;
+
+/**
+ * An input is polled (the scheduler calls gather on its interval), a service (it pushes metrics
+ * from start to stop: subscriptions, file tails), or both, as the Kamailio input is (polling
+ * reconciles what its event stream pushes).
+ */
+export interface Input {
+  readonly name: string;
+  readonly type: string;
+  readonly intervalMs?: number;
+  readonly timeoutMs?: number;
+  gather?(signal: AbortSignal): Promise<readonly Metric[]>;
+  start?(emit: Emit): Promise<void>;
+  stop?(): Promise<void>;
+}
+
+export interface InputContext {
+  readonly log: Logger;
+  /** Directory where the input may keep checkpoints; survives restarts. */
+  readonly stateDir: string;
+  readonly timezone: string;
+}
+
+export interface InputPlugin<Schema extends z.ZodType = z.ZodType> {
+  readonly type: string;
+  readonly description: string;
+  /** Must be a strict object with `type: z.literal(this.type)` and `name`. */
+  readonly configSchema: Schema;
+  readonly measurements: readonly MeasurementSchema[];
+  create(config: z.output<Schema>, context: InputContext): Input;
+}

@@ -1,0 +1,11 @@
+import type { InputPlugin } from './input.js';
+import { kamailioInput } from './kamailio/index.js';
+
+/** Every input type the collector knows, by config `type`. New inputs register here and nowhere else. */
+export const inputPlugins = [kamailioInput] as const satisfies readonly InputPlugin[];
+
+export type InputConfig = (typeof inputPlugins)[number] extends InputPlugin<infer S> ? import('zod').z.output<S> : never;
+
+export function findInputPlugin(type: string): InputPlugin | undefined {
+  return inputPlugins.find((p) => p.type === type) as InputPlugin | undefined;
+}
