@@ -23,6 +23,15 @@ program
     process.exitCode = (await import('./cli/check.js')).checkCommand(options.config, options);
   });
 
+program
+  .command('demo')
+  .description('run the local demo: private InfluxDB, Kamailio with SIPp trunks and callers, and the collector (what `npm start` runs)')
+  .option('--dir <dir>', 'where the demo keeps its data', '.callboard')
+  .option('--api-port <port>', 'collector API port on 127.0.0.1', '8089')
+  .option('--cps <n>', 'new calls per second', '5')
+  .option('--hold-s <s>', 'hold time of answered calls, seconds', '20')
+  .action(async (options) => (await import('./cli/demo.js')).demoCommand(options));
+
 try {
   await program.parseAsync();
 } catch (error) {

@@ -39,11 +39,11 @@ describe('API server', () => {
     const response = await fetch(`${url}/api/v1/snapshot`, { headers: auth });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    const body = await response.json();
-    const trunk = body.measurements.trunk_status[0];
+    const body = (await response.json()) as { measurements: Record<string, Record<string, unknown>[]> };
+    const trunk = body.measurements.trunk_status![0]!;
     expect(trunk).toMatchObject({ topic: 'trunk_status,switch=ss1,trunk=a', tags: { switch: 'ss1', trunk: 'a' }, fields: { up: 1, state: 'up' } });
     expect(trunk.ageMs).toBeGreaterThanOrEqual(1500);
-    const filtered = await (await fetch(`${url}/api/v1/snapshot?measurements=softswitch_calls`, { headers: auth })).json();
+    const filtered = (await (await fetch(`${url}/api/v1/snapshot?measurements=softswitch_calls`, { headers: auth })).json()) as { measurements: object };
     expect(filtered.measurements).toEqual({});
   });
 

@@ -79,6 +79,7 @@ export class EvapiSubscriber {
   #retryTimer: NodeJS.Timeout | undefined;
   #backoffMs: number;
   #stopped = false;
+  #connected = false;
 
   constructor(
     private readonly host: string,
@@ -108,6 +109,7 @@ export class EvapiSubscriber {
     socket.setNoDelay(true);
     socket.once('connect', () => {
       this.#backoffMs = this.backoff.initialMs;
+      this.#connected = true;
       this.handlers.onConnected();
     });
     socket.on('data', (chunk: Buffer) => {
@@ -130,7 +132,9 @@ export class EvapiSubscriber {
     socket.once('close', (hadError) => {
       if (this.#socket === socket) this.#socket = undefined;
       if (this.#stopped) return;
-      this.handlers.onDisconnected(hadError ? 'connection error' : 'closed by peer');
+      // Report losing the connection once, not every failed retry of an outage.
+      if (this.#connected) this.handlers.onDisconnected(hadError ? 'connection error' : 'closed by peer');
+      this.#connected = false;
       this.#retryTimer = setTimeout(() => this.#connect(), this.#backoffMs);
       this.#backoffMs = Math.min(this.#backoffMs * 2, this.backoff.maxMs);
     });
