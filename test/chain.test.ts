@@ -14,7 +14,7 @@ import { waitFor } from '../collector/src/devstack/process.js';
 import { runUac, startUac, startUas, type Uas } from '../collector/src/devstack/sipp.js';
 import { createLogger } from '../collector/src/lib/log.js';
 import { queryRows } from './support/influx-query.js';
-import { connectLive } from './support/live-client.js';
+import { connectLive } from '../collector/src/api/live-client.js';
 
 const TOKEN = 'chain-test-token-5f2c';
 const DB = 'callboard_chain';

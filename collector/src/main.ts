@@ -32,6 +32,13 @@ program
   .option('--hold-s <s>', 'hold time of answered calls, seconds', '20')
   .action(async (options) => (await import('./cli/demo.js')).demoCommand(options));
 
+program
+  .command('bench')
+  .description('benchmarks (what `npm run bench` runs): figures side by side with a peer measured in the same run')
+  .option('--calls <n>', 'calls placed for the live-latency benchmark', '150')
+  .option('--cps <n>', 'call rate for the live-latency benchmark', '10')
+  .action(async (options) => (await import('./cli/bench.js')).benchCommand(options));
+
 try {
   await program.parseAsync();
 } catch (error) {

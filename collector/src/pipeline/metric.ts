@@ -11,9 +11,17 @@ export interface Metric {
   readonly fields: Readonly<Record<string, FieldValue>>;
   /** Milliseconds since the Unix epoch. */
   readonly time: number;
-  /** Live-only values (e.g. per-event call counts) update the live store but are not stored. */
-  readonly liveOnly?: boolean;
+  /**
+   * Where the metric goes: everywhere (default), only the live view (values between polls, from
+   * events), or only storage (exact polled values whose live counterpart is emitted separately).
+   */
+  readonly destination?: Destination;
 }
+
+export type Destination = 'all' | 'live' | 'storage';
+
+export const forStorage = (m: Metric) => m.destination !== 'live';
+export const forLive = (m: Metric) => m.destination !== 'storage';
 
 export type FieldType = 'integer' | 'float' | 'string' | 'boolean';
 

@@ -79,21 +79,33 @@ export function trunkMetric(switchName: string, time: number, g: Gateway): Metri
 }
 
 /**
- * Live call levels between polls: evapi events move them at once, each poll resets them to
- * the switch's own figures, so any drift (a lost event, a reconnect) lasts one interval at most.
+ * Live call levels between polls: evapi events move them at once. Each poll resets them to the
+ * switch's own figures, then replays the events Kamailio stamped after the poll read its
+ * dialogs, so a poll answered a few ms late never rolls the live count back; a lost event
+ * lasts one interval at most.
  */
-class LiveCalls {
+export class LiveCalls {
   active = 0;
   early = 0;
+  #recent: CallEvent[] = [];
 
-  reconcile(active: number, early: number): number {
-    const drift = Math.abs(this.active - active) + Math.abs(this.early - early);
+  reconcile(active: number, early: number, readAtMs: number): number {
+    const before = { active: this.active, early: this.early };
     this.active = active;
     this.early = early;
-    return drift;
+    this.#recent = this.#recent.filter((e) => e.ts * 1000 > readAtMs);
+    for (const event of this.#recent) this.#move(event);
+    return Math.abs(before.active - this.active) + Math.abs(before.early - this.early);
   }
 
   apply(event: CallEvent): void {
+    // Bounded in case polls keep failing while events still arrive.
+    if (this.#recent.length >= 10_000) this.#recent.shift();
+    this.#recent.push(event);
+    this.#move(event);
+  }
+
+  #move(event: CallEvent): void {
     switch (event.event) {
       case 'call_attempt':
         this.early += 1;
@@ -155,10 +167,12 @@ class KamailioInput implements Input {
 
   async gather(signal: AbortSignal): Promise<readonly Metric[]> {
     const call = (method: string, params?: unknown[]) => this.#rpc.call(method, params, signal);
+    const requested = Date.now();
+    let dialogsReadAt = requested;
     const [uptime, counters, dialogs, gateways] = await Promise.all([
       call('core.uptime'),
       call('stats.fetch', STATS_FETCH_PARAMS),
-      call('dlg.stats_active'),
+      call('dlg.stats_active').finally(() => (dialogsReadAt = (requested + Date.now()) / 2)),
       this.config.trunks ? call('dispatcher.list') : Promise.resolve(undefined),
     ]);
     const time = Date.now();
@@ -171,10 +185,15 @@ class KamailioInput implements Input {
     const trunks = this.config.trunks ? parseDispatcherList(gateways) : [];
     const figures = this.#accounting.next(sample);
     if (figures.restarted) this.#log.warn({ code: 'CALLBOARD_SWITCH_RESTARTED' }, 'Kamailio restarted: counting from zero for the new run');
-    const drift = this.#live.reconcile(figures.active, figures.early);
-    if (drift > 0 && this.#evapi) this.#log.debug({ drift }, 'live counts corrected by poll');
     this.#checkpoint.write(this.#accounting.checkpoint!);
-    return [callsMetric(this.name, time, figures), ...trunks.map((g) => trunkMetric(this.name, time, g))];
+    const polled = callsMetric(this.name, time, figures);
+    const trunkMetrics = trunks.map((g) => trunkMetric(this.name, time, g));
+    if (!this.#evapi) return [polled, ...trunkMetrics];
+    // Storage gets the exact polled levels; the live view gets them with later events replayed.
+    const drift = this.#live.reconcile(figures.active, figures.early, dialogsReadAt);
+    if (drift > 0) this.#log.debug({ drift }, 'live counts corrected by poll');
+    const live: Metric = { ...polled, fields: { ...polled.fields, active: this.#live.active, early: this.#live.early }, destination: 'live' };
+    return [{ ...polled, destination: 'storage' }, live, ...trunkMetrics];
   }
 
   #liveMetric(time: number): Metric {
@@ -183,7 +202,7 @@ class KamailioInput implements Input {
       tags: { switch: this.name },
       time,
       fields: { active: this.#live.active, early: this.#live.early },
-      liveOnly: true,
+      destination: 'live',
     };
   }
 }

@@ -16,8 +16,8 @@ export const influxOutputSchema = z.strictObject({
     .prefault({}),
   batchSize: z.number().int().positive().default(5000),
   flushInterval: duration('1s'),
-  /** Points held in memory while InfluxDB is unreachable; beyond this the oldest are dropped and counted. */
-  maxQueuedPoints: z.number().int().positive().default(1_000_000),
+  /** Points held in memory while InfluxDB is unreachable (~270 bytes each); beyond this the oldest are dropped and counted. */
+  maxQueuedPoints: z.number().int().positive().default(500_000),
   retry: z.strictObject({ initial: duration('250ms'), max: duration('30s') }).prefault({}),
   timeout: duration('10s'),
 });

@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LiveHub } from './hub.js';
 import { LiveStore, type LiveSeries } from './store.js';
 
-const m = (fields: Record<string, number>, time: number, liveOnly = false) => ({ measurement: 'softswitch_calls', tags: { switch: 'ss1' }, fields, time, liveOnly });
+const m = (fields: Record<string, number>, time: number, liveOnly = false) => ({
+  measurement: 'softswitch_calls', tags: { switch: 'ss1' }, fields, time, destination: liveOnly ? ('live' as const) : ('all' as const),
+});
 
 describe('LiveStore', () => {
   it('merges fields from polls and events into one series and reports changes only', () => {
@@ -21,6 +23,12 @@ describe('LiveStore', () => {
     store.write([m({ active: 7 }, 2000)]);
     store.write([m({ active: 6 }, 1500, true)]);
     expect(store.get('softswitch_calls,switch=ss1')!.fields.active).toBe(7);
+  });
+
+  it('keeps storage-only metrics out of the live view', () => {
+    const store = new LiveStore();
+    store.write([{ ...m({ active: 9 }, 1000), destination: 'storage' }]);
+    expect(store.all()).toEqual([]);
   });
 
   it('expires series that stopped reporting', () => {

@@ -1,5 +1,4 @@
-import type { FieldValue, Metric } from '../../pipeline/metric.js';
-import { seriesKey } from '../../pipeline/metric.js';
+import { forLive, seriesKey, type FieldValue, type Metric } from '../../pipeline/metric.js';
 import type { Sink } from '../../pipeline/sink.js';
 
 /** The latest value of every live series: what /api/v1/snapshot returns and /live pushes. */
@@ -41,10 +40,11 @@ export class LiveStore implements Sink {
 
   write(metrics: readonly Metric[]): void {
     for (const metric of metrics) {
+      if (!forLive(metric)) continue;
       const topic = seriesKey(metric.measurement, metric.tags);
       const previous = this.#series.get(topic);
       // An event stamped before the latest poll must not roll a level back.
-      if (previous && metric.time < previous.time && metric.liveOnly) continue;
+      if (previous && metric.time < previous.time && metric.destination === 'live') continue;
       const fields = previous ? { ...previous.fields, ...metric.fields } : { ...metric.fields };
       const changed = !previous || !sameFields(previous.fields, fields);
       const series: LiveSeries = { topic, measurement: metric.measurement, tags: metric.tags, fields, time: Math.max(metric.time, previous?.time ?? 0) };

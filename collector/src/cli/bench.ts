@@ -1,0 +1,19 @@
+import { formatTable, saveResults } from '../bench/report.js';
+import { measureLiveLatency } from '../bench/live-latency.js';
+
+/**
+ * `callboard bench` (what `npm run bench` runs). Benchmarks are not tests: they print figures
+ * side by side with a peer measured in the same run, and save them under bench/results/.
+ */
+export async function benchCommand(options: { calls: string; cps: string }): Promise<void> {
+  const say = (text: string) => process.stdout.write(`${text}\n`);
+  const root = process.cwd();
+  say(`Live latency: ${options.calls} calls at ${options.cps} calls/s through Kamailio; 200 OK at the answering SIPp → /live frame counting the call …`);
+  const rows = await measureLiveLatency({ calls: Number(options.calls), cps: Number(options.cps) });
+  say(formatTable('200 OK → /live frame (ms)', rows as never[]));
+  const polling = rows.find((r) => r.mode.startsWith('polling'))!;
+  say(formatTable('ratio to polling alone (p99, lower is better)', rows.map((r) => ({ mode: r.mode, 'p99 / polling p99': r.p99 / polling.p99 })), 2));
+  say(`goals: p99 ≤ 250 ms with evapi events, ≤ 1500 ms with polling alone`);
+  say(`saved ${saveResults(root, 'live-latency', rows)}`);
+  process.exit(0);
+}

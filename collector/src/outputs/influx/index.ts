@@ -1,0 +1,332 @@
+// The InfluxDB 1.x output: validates metrics against their schemas, queues them, writes them in
+// batches into the `raw` retention policy, and keeps the database layout (retention policies,
+// rollup continuous queries) in place. README.md describes the design.
+import type { Registry } from 'prom-client';
+import type { Logger } from '../../lib/log.js';
+import { forStorage, type MeasurementSchema, type Metric } from '../../pipeline/metric.js';
+import type { Sink } from '../../pipeline/sink.js';
+import { Backfiller, backfillStatements, LateTracker } from './backfill.js';
+import { backoffDelay, Batcher, Gate, type BatcherListener } from './batcher.js';
+import type { InfluxOutputConfig } from './config.js';
+import { LogLimiter } from './log-limit.js';
+import { createInfluxMetrics, type InfluxMetrics } from './metrics.js';
+import { MemoryQueue, type PointBuffer } from './queue.js';
+import { rolledUp, type DesiredLayout } from './schema.js';
+import { applySetup } from './setup.js';
+import { isTimeZone } from './timezone.js';
+import { createInfluxClient, InfluxQLError, InfluxTransport, pingInflux, runQuery } from './transport.js';
+import { MetricValidator, type Rejection } from './validate.js';
+
+export { FlushTimeoutError } from './batcher.js';
+export type { InfluxOutputConfig } from './config.js';
+
+export interface InfluxSinkOptions {
+  /** Every measurement that may be written; others are rejected. Those with `rollup` get CQs. */
+  schemas: readonly MeasurementSchema[];
+  log: Logger;
+  /** The sink registers its callboard_influx_* metrics here. */
+  registry: Registry;
+  /** IANA zone of the carrier's day, for the 1d rollups. */
+  timezone: string;
+}
+
+/** Repeated log lines (invalid metrics, an outage that goes on) at most this often per kind. */
+const LOG_EVERY_MS = 30_000;
+/** Backfills of late points start this long after the first late batch, to take a backlog in few runs … */
+const BACKFILL_DELAY_MS = 1000;
+/** … and at least this far apart. */
+const BACKFILL_INTERVAL_MS = 30_000;
+
+export class InfluxSink implements Sink {
+  readonly name = 'influx';
+  readonly #config: InfluxOutputConfig;
+  readonly #log: Logger;
+  readonly #layout: DesiredLayout;
+  readonly #influx;
+  readonly #validator: MetricValidator;
+  readonly #queue: PointBuffer;
+  readonly #gate = new Gate();
+  readonly #batcher: Batcher;
+  readonly #metrics: InfluxMetrics;
+  readonly #tracker: LateTracker;
+  readonly #backfiller: Backfiller;
+  readonly #limiter = new LogLimiter(LOG_EVERY_MS);
+  #state: 'new' | 'started' | 'stopped' = 'new';
+  #setupFailures = 0;
+  #setupSleep?: { timer: NodeJS.Timeout; wake: () => void };
+  #stopping?: Promise<void>;
+  /** Database, RPs and CQs are in place (the gate opens earlier, once the database and RPs are). */
+  #setupComplete = false;
+
+  constructor(config: InfluxOutputConfig, options: InfluxSinkOptions) {
+    if (!isTimeZone(options.timezone)) throw new Error(`InfluxDB output: unknown time zone "${options.timezone}"`);
+    this.#config = config;
+    this.#log = options.log.child({ output: 'influx' });
+    this.#validator = new MetricValidator(options.schemas);
+    this.#layout = { database: config.database, retention: config.retention, schemas: options.schemas, timezone: options.timezone };
+    this.#influx = createInfluxClient(config, options.schemas);
+    // The durable disk spool (a later issue) is another PointBuffer and plugs in here.
+    this.#queue = new MemoryQueue(config.maxQueuedPoints);
+    this.#metrics = createInfluxMetrics(options.registry, () => this.#batcher.pending);
+    this.#batcher = new Batcher({
+      queue: this.#queue,
+      transport: new InfluxTransport(this.#influx, config.database),
+      listener: this.#listener(),
+      gate: this.#gate,
+      batchSize: config.batchSize,
+      flushIntervalMs: config.flushInterval,
+      retry: { initialMs: config.retry.initial, maxMs: config.retry.max },
+    });
+    const rolled = new Map(options.schemas.filter(rolledUp).map((s) => [s.measurement, s] as const));
+    this.#tracker = new LateTracker(rolled.keys());
+    this.#backfiller = new Backfiller({
+      tracker: this.#tracker,
+      plan: (hours) => backfillStatements(hours, rolled, config.database, options.timezone),
+      run: async (statement) => void (await runQuery(this.#influx, statement, config.database)),
+      gate: this.#gate,
+      retry: { initialMs: config.retry.initial, maxMs: config.retry.max },
+      delayMs: BACKFILL_DELAY_MS,
+      minIntervalMs: BACKFILL_INTERVAL_MS,
+      log: this.#log,
+    });
+  }
+
+  /** True once the database and its retention policies are in place and writes can go out. */
+  get ready(): boolean {
+    return this.#gate.isOpen;
+  }
+
+  /** Points not yet written (queued plus the batch in flight). */
+  get pending(): number {
+    return this.#batcher.pending;
+  }
+
+  /**
+   * Starts the write loop and sets up InfluxDB (database, retention policies, CQs). If InfluxDB
+   * cannot be reached or set up on the first attempt, resolves anyway and keeps trying in the
+   * background with backoff; points queue up meanwhile.
+   */
+  async start(): Promise<void> {
+    if (this.#state !== 'new') return;
+    this.#state = 'started';
+    this.#batcher.start();
+    if (!(await this.#trySetup())) void this.#setupLoop();
+  }
+
+  /** Synchronous and never throws: live-only metrics are skipped, invalid ones rejected and counted, the rest queued. */
+  write(metrics: readonly Metric[]): void {
+    try {
+      if (this.#state === 'stopped') {
+        const n = metrics.filter(forStorage).length;
+        if (n > 0) {
+          this.#metrics.dropped.inc({ reason: 'shutdown' }, n);
+          if (this.#limiter.allow('after-stop')) this.#log.warn({ points: n }, 'points written after the InfluxDB output stopped were dropped');
+        }
+        return;
+      }
+      const accepted: Metric[] = [];
+      for (const metric of metrics) {
+        if (metric === null || typeof metric !== 'object') {
+          this.#rejectInvalid({ code: 'unknown-measurement', measurement: String(metric), reason: 'not a metric object' }, metric);
+          continue;
+        }
+        if (!forStorage(metric)) continue;
+        const checked = this.#validator.check(metric);
+        if (checked.ok) accepted.push(checked.metric);
+        else this.#rejectInvalid(checked.rejection, metric);
+      }
+      if (accepted.length === 0) return;
+      const dropped = this.#queue.push(accepted, Date.now());
+      if (dropped > 0) {
+        this.#metrics.dropped.inc({ reason: 'queue_full' }, dropped);
+        const allowed = this.#limiter.allow('queue-full');
+        if (allowed) {
+          this.#log.error(
+            { dropped, maxQueuedPoints: this.#config.maxQueuedPoints, droppedSinceLastLog: allowed.suppressed },
+            'InfluxDB output queue is full: dropped the oldest points',
+          );
+        }
+      }
+      this.#batcher.notify();
+    } catch (error) {
+      this.#log.error({ err: (error as Error).message }, 'InfluxDB output: unexpected error in write()');
+    }
+  }
+
+  /**
+   * Resolves when every point written before the call has been written to InfluxDB (or rejected
+   * as bad data, or dropped from a full queue). Rejects with FlushTimeoutError after `timeoutMs`
+   * (default 3 × config.timeout, 30 s) if InfluxDB is unreachable; the points stay queued.
+   */
+  flush(options: { timeoutMs?: number } = {}): Promise<void> {
+    return this.#batcher.flush(options.timeoutMs ?? 3 * this.#config.timeout);
+  }
+
+  /**
+   * Flushes for at most `timeoutMs` (default: config.timeout, at most 5 s, so the collector's own
+   * shutdown deadline is kept), runs pending late-point backfills in what is left of that time,
+   * then stops. Logs how many points were left unwritten, if any.
+   */
+  stop(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.#stopping ??= this.#stop(options.timeoutMs);
+    return this.#stopping;
+  }
+
+  async #stop(timeoutOption: number | undefined): Promise<void> {
+    const wasStarted = this.#state === 'started';
+    const timeoutMs = timeoutOption ?? Math.min(this.#config.timeout, 5000);
+    const started = Date.now();
+    if (wasStarted) {
+      try {
+        await this.#batcher.flush(timeoutMs);
+      } catch {
+        // reported below as unwritten points
+      }
+    }
+    this.#state = 'stopped';
+    if (this.#setupSleep) {
+      clearTimeout(this.#setupSleep.timer);
+      this.#setupSleep.wake();
+    }
+    if (wasStarted) await this.#backfiller.finish(Math.max(0, timeoutMs - (Date.now() - started)));
+    const backfillsLeft = this.#backfiller.pendingStatements();
+    this.#backfiller.stop();
+    const { queued, inFlight } = this.#batcher.stop();
+    const unwritten = queued.length + inFlight;
+    if (unwritten > 0) {
+      this.#metrics.dropped.inc({ reason: 'shutdown' }, unwritten);
+      this.#log.error(
+        { unwritten, queued: queued.length, inFlight, timeoutMs },
+        `InfluxDB output stopped with ${unwritten} points unwritten`,
+      );
+    }
+    if (backfillsLeft.length > 0) {
+      this.#log.warn({ statements: backfillsLeft }, 'rollups of late points were not recomputed before shutdown; these statements would do it');
+    }
+    if (unwritten === 0) this.#log.info({ ms: Date.now() - started }, 'InfluxDB output stopped, everything written');
+  }
+
+  #rejectInvalid(rejection: Rejection, metric: Metric): void {
+    this.#metrics.rejected.inc({ reason: 'invalid' });
+    const what = rejection.field !== undefined ? `field "${rejection.field}"` : rejection.tag !== undefined ? `tag "${rejection.tag}"` : undefined;
+    const allowed = this.#limiter.allow(`invalid|${rejection.code}|${rejection.measurement}|${rejection.field ?? ''}|${rejection.tag ?? ''}`);
+    if (!allowed) return;
+    this.#log.error(
+      { measurement: rejection.measurement, ...(rejection.field !== undefined ? { field: rejection.field } : {}), ...(rejection.tag !== undefined ? { tag: rejection.tag } : {}), reason: rejection.reason, tags: metric?.tags, pointTime: metric?.time, suppressedSinceLastLog: allowed.suppressed },
+      `rejected a ${rejection.measurement} point${what ? `: ${what}` : ''}: ${rejection.reason} (not sent to InfluxDB)`,
+    );
+  }
+
+  #listener(): BatcherListener {
+    return {
+      attempted: (durationMs, outcome) => {
+        this.#metrics.writeDuration.observe(durationMs / 1000);
+        if (outcome.kind === 'retry') {
+          this.#metrics.writeErrors.inc({ reason: 'unavailable' });
+          this.#metrics.up.set(0);
+        } else {
+          if (outcome.kind !== 'written') this.#metrics.writeErrors.inc({ reason: 'rejected' });
+          this.#metrics.up.set(1);
+        }
+      },
+      settled: (points, outcome) => {
+        const rejected = outcome.kind === 'rejected' ? outcome.rejected : 0;
+        this.#metrics.written.inc(points.length - rejected);
+        if (outcome.kind === 'rejected') {
+          this.#metrics.rejected.inc({ reason: 'server' }, rejected);
+          const allowed = this.#limiter.allow(`server|${outcome.status}|${outcome.message.replace(/\d+/g, '#').slice(0, 120)}`);
+          if (allowed) {
+            this.#log.error(
+              { status: outcome.status, rejected, batch: points.length, influxError: outcome.message, ...(outcome.line !== undefined ? { line: outcome.line } : {}), suppressedSinceLastLog: allowed.suppressed },
+              `InfluxDB refused ${rejected} of ${points.length} points as bad data${outcome.line !== undefined ? `, e.g. ${outcome.line}` : ''}; the others were written`,
+            );
+          }
+        }
+        if (this.#tracker.note(points, Date.now())) this.#backfiller.kick();
+      },
+      retrying: (outcome, attempt, delayMs) => {
+        const fields = { err: outcome.message, ...(outcome.status !== undefined ? { status: outcome.status } : {}), attempt, retryInMs: delayMs, pending: this.#batcher.pending };
+        if (attempt === 1) {
+          this.#limiter.reset('write-retry');
+          this.#limiter.allow('write-retry');
+          this.#log.warn(fields, 'InfluxDB write failed; retrying the same batch (points stay queued in memory)');
+        } else if (this.#limiter.allow('write-retry')) {
+          this.#log.warn(fields, 'InfluxDB still not accepting writes; retrying');
+        }
+      },
+      recovered: (failedAttempts, outageMs) => {
+        this.#log.info({ failedAttempts, outageMs, pending: this.#batcher.pending }, 'InfluxDB accepts writes again');
+      },
+      needsSetup: () => {
+        if (!this.#gate.isOpen || this.#state !== 'started') return;
+        this.#gate.close();
+        this.#log.warn({ database: this.#config.database }, 'InfluxDB says the database does not exist; setting it up again');
+        this.#setupFailures = 0;
+        const looping = !this.#setupComplete; // a loop still retrying refused CQs also fixes this
+        this.#setupComplete = false;
+        if (!looping) void this.#setupLoop();
+      },
+    };
+  }
+
+  /**
+   * One attempt: ping, then create or fix the layout. Opens the gate once the database and its
+   * retention policies are in place; true only when the CQs are in place too.
+   */
+  async #trySetup(): Promise<boolean> {
+    try {
+      const { version } = await pingInflux(this.#config);
+      const { ran, refused } = await applySetup(this.#influx, this.#layout);
+      if (this.#state !== 'started') return false;
+      this.#gate.open();
+      this.#metrics.up.set(1);
+      const fields = { url: this.#config.url, version, database: this.#config.database, ...(ran.length ? { ran } : {}), ...(this.#setupFailures ? { failedAttempts: this.#setupFailures } : {}) };
+      if (refused.length > 0) {
+        this.#setupFailures++;
+        if (this.#setupFailures === 1 || this.#limiter.allow('setup-cq')) {
+          this.#log.error(
+            { ...fields, refused: refused.map((e) => ({ statement: e.statement, err: e.influxError })) },
+            'InfluxDB refused continuous queries: raw points are written, but rollups are missing; retrying in the background (check the time zone and the InfluxDB host)',
+          );
+        }
+        return false;
+      }
+      this.#log.info(fields, ran.length ? `InfluxDB set up (${ran.length} statements)` : 'InfluxDB ready, layout already in place');
+      this.#setupFailures = 0;
+      this.#setupComplete = true;
+      return true;
+    } catch (error) {
+      this.#metrics.up.set(0);
+      this.#setupFailures++;
+      const err = (error as Error).message;
+      const refused = error instanceof InfluxQLError;
+      if (this.#setupFailures === 1) {
+        this.#limiter.reset('setup');
+        this.#limiter.allow('setup');
+        this.#log[refused ? 'error' : 'warn'](
+          { url: this.#config.url, err },
+          refused
+            ? 'InfluxDB refused a setup statement; retrying in the background (check the configuration)'
+            : 'waiting for InfluxDB: not reachable or not ready; the collector keeps running, points queue in memory, setup is retried in the background',
+        );
+      } else if (this.#limiter.allow('setup')) {
+        this.#log[refused ? 'error' : 'warn']({ url: this.#config.url, err, attempts: this.#setupFailures, pending: this.#batcher.pending }, 'still waiting for InfluxDB');
+      }
+      return false;
+    }
+  }
+
+  /** Retries setup with backoff until it succeeds or the sink stops. */
+  async #setupLoop(): Promise<void> {
+    for (let attempt = 0; this.#state === 'started' && !this.#setupComplete; attempt++) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, backoffDelay(attempt, { initialMs: this.#config.retry.initial, maxMs: this.#config.retry.max }));
+        timer.unref();
+        this.#setupSleep = { timer, wake: resolve };
+      });
+      this.#setupSleep = undefined;
+      if (this.#state !== 'started') return;
+      if (await this.#trySetup()) return;
+    }
+  }
+}
