@@ -85,7 +85,9 @@ describe('Kamailio → collector → InfluxDB → /live', () => {
     const expectedMinutes = (sipp.successful * 5) / 60;
     expect(Math.abs((stored.minutes as number) - expectedMinutes) / expectedMinutes).toBeLessThan(0.02);
 
-    // Live: the count rose to SIPp's steady-state concurrency (20 cps × 5 s = 100, less the busy tenth) and came back to 0.
+    // Live: the count rose to SIPp's steady-state concurrency (20 cps × 5 s = 100, less the busy tenth) and came back to 0
+    // (the last push may trail the snapshot by one coalescing window).
+    await waitFor(() => live.values(CALLS_TOPIC, 'active').at(-1) === 0, { timeoutMs: 2000, what: 'the live count back to 0 on /live' });
     const active = live.values(CALLS_TOPIC, 'active') as number[];
     live.close();
     expect(Math.max(...active)).toBeGreaterThanOrEqual(85);
