@@ -23,7 +23,7 @@ export interface DemoOptions {
 export async function demoCommand(options: DemoOptions): Promise<void> {
   const dir = resolve(options.dir);
   mkdirSync(dir, { recursive: true });
-  const log = createLogger({ level: 'info' });
+  const log = createLogger({ level: process.env.CALLBOARD_LOG_LEVEL ?? 'warn' });
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const cps = Number(options.cps);
   const holdMs = Number(options.holdS) * 1000;
