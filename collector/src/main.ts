@@ -24,6 +24,15 @@ program
   });
 
 program
+  .command('erlang')
+  .description('Erlang B for trunk planning: circuits needed for a grade of service, or the blocking of N circuits')
+  .requiredOption('--traffic <erlangs>', 'offered traffic in Erlangs')
+  .option('--gos <p>', 'grade of service (blocking probability), e.g. 0.01')
+  .option('--circuits <n>', 'number of circuits')
+  .option('--json', 'print one JSON object')
+  .action(async (options) => (await import('./cli/erlang.js')).erlangCommand(options));
+
+program
   .command('demo')
   .description('run the local demo: private InfluxDB, Kamailio with SIPp trunks and callers, and the collector (what `npm start` runs)')
   .option('--dir <dir>', 'where the demo keeps its data', '.callboard')
@@ -42,9 +51,9 @@ program
 try {
   await program.parseAsync();
 } catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
+  if (error instanceof ConfigError || error instanceof RangeError || (error as { code?: string }).code === 'CALLBOARD_USAGE') {
+    process.stderr.write(`callboard: ${(error as Error).message}\n`);
+    process.exit(error instanceof ConfigError ? 1 : 2);
   }
   throw error;
 }
