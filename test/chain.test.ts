@@ -53,6 +53,7 @@ describe('Kamailio → collector → InfluxDB → /live', () => {
       stateDir: mkdtempSync(join(tmpdir(), 'callboard-chain-state-')),
       log: { level: 'warn' },
       api: { port: 0, token: { env: 'CALLBOARD_CHAIN_TOKEN' } },
+      health: { hold: '2s' },
       outputs: { influx: { url: influxd.url, database: DB, flushInterval: '200ms' } },
       inputs: [{ type: 'kamailio', name: 'ss1', url: kamailio.rpcUrl, interval: '1s', evapi: { port: kamailio.evapiPort } }],
     });
@@ -105,9 +106,17 @@ describe('Kamailio → collector → InfluxDB → /live', () => {
       return rows[0]?.state === 'down' && rows[0]?.up === 0;
     }, { timeoutMs: 5000, what: 'trunk-b down in InfluxDB' });
     expect(await trunkState('trunk-a')).toBe('up');
+    const links = async () => (await (await fetch(`${api}/api/v1/links`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { links: { id: string; state: string; reasons: string[] }[]; groups: { group: string; state: string }[] };
+    const health = await links();
+    expect(health.links.find((l) => l.id === 'sip-trunk:ss1/trunk-b')).toMatchObject({ state: 'down', reasons: ['gateway not answering OPTIONS'] });
+    expect(health.links.find((l) => l.id === 'sip-trunk:ss1/trunk-a')?.state).toBe('ok');
+    expect(health.groups).toEqual([expect.objectContaining({ group: 'ss1', state: 'down' })]);
+    const stored = await waitFor(async () => (await queryRows(influxd.url, DB, `SELECT state, reasons FROM raw.link_health WHERE link='ss1/trunk-b' AND time >= ${downAt}ms`))[0], { timeoutMs: 5000, what: 'link_health down in InfluxDB' });
+    expect(stored).toMatchObject({ state: 'down', reasons: 'gateway not answering OPTIONS' });
 
     await gatewayB.restart();
     await waitFor(async () => (await trunkState('trunk-b')) === 'up', { timeoutMs: 15_000, what: 'trunk-b up again' });
+    await waitFor(async () => (await links()).links.every((l) => l.state === 'ok'), { timeoutMs: 10_000, what: 'trunk-b ok again after the hold period' });
   });
 
   it('never stores a negative or spiking count when Kamailio is killed and restarted mid-run', async () => {

@@ -2,6 +2,7 @@ import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { ApiServer } from './api/server.js';
 import type { CallboardConfig } from './config.js';
 import { inputPlugins, findInputPlugin } from './inputs/registry.js';
+import { HealthEngine, linkHealth } from './health/engine.js';
 import type { Input } from './inputs/input.js';
 import type { Logger } from './lib/log.js';
 import { InfluxSink } from './outputs/influx/index.js';
@@ -15,7 +16,7 @@ import { sourceStatus } from './pipeline/source-status.js';
 import { VERSION } from './version.js';
 
 export function allMeasurementSchemas(): MeasurementSchema[] {
-  return [sourceStatus, ...inputPlugins.flatMap((p) => p.measurements)];
+  return [sourceStatus, linkHealth, ...inputPlugins.flatMap((p) => p.measurements)];
 }
 
 /**
@@ -25,6 +26,7 @@ export function allMeasurementSchemas(): MeasurementSchema[] {
 export class Collector {
   readonly registry = new Registry();
   readonly store = new LiveStore();
+  readonly health: HealthEngine;
   readonly api: ApiServer;
   readonly #sinks: Sink[];
   readonly #inputs: Input[];
@@ -32,6 +34,7 @@ export class Collector {
   readonly #pipeline: Pipeline;
   readonly #hub: LiveHub;
   readonly #log: Logger;
+  #staleTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly config: Readonly<CallboardConfig>, log: Logger) {
     this.#log = log;
@@ -44,7 +47,8 @@ export class Collector {
         new InfluxSink(config.outputs.influx, { schemas: allMeasurementSchemas(), log, registry: this.registry, timezone: config.timezone }),
       );
     }
-    this.#pipeline = new Pipeline(this.#sinks, log, this.registry);
+    this.health = new HealthEngine({ holdMs: config.health.hold, staleAfterMs: config.health.staleAfter });
+    this.#pipeline = new Pipeline(this.#sinks, log, this.registry, [(metrics) => [...metrics, ...this.health.observe(metrics)]]);
     const context = { log, stateDir: config.stateDir, timezone: config.timezone };
     this.#inputs = config.inputs.map((inputConfig) => findInputPlugin(inputConfig.type)!.create(inputConfig as never, context));
     this.#scheduler = new Scheduler(this.#inputs, this.#pipeline.emit, log, this.registry);
@@ -55,6 +59,7 @@ export class Collector {
       token: config.api.token?.reveal(),
       maxUpdatesPerSecond: config.api.maxUpdatesPerSecond,
       store: this.store,
+      health: this.health,
       hub: this.#hub,
       registry: this.registry,
       log,
@@ -67,6 +72,7 @@ export class Collector {
     this.#hub.start();
     for (const input of this.#inputs) await input.start?.(this.#pipeline.emit);
     this.#scheduler.start();
+    this.#staleTimer = setInterval(() => this.#pipeline.emit(this.health.checkStale(Date.now())), 1000).unref();
     await this.api.start();
     this.#log.info({ inputs: this.#inputs.map((i) => `${i.type}:${i.name}`), sinks: this.#sinks.map((s) => s.name) }, 'collector started');
   }
@@ -78,6 +84,7 @@ export class Collector {
     }, this.config.shutdownTimeout).unref();
     await this.api.stop();
     await this.#scheduler.stop();
+    clearInterval(this.#staleTimer);
     await Promise.allSettled(this.#inputs.map((i) => i.stop?.()));
     this.#hub.stop();
     for (const sink of [...this.#sinks].reverse()) {

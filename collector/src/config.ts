@@ -66,6 +66,8 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   outputs: z.strictObject({ influx: influxOutputSchema.optional() }).prefault({}),
+  /** The link health model: how long a better state must hold, and when silence means stale. */
+  health: z.strictObject({ hold: duration('30s'), staleAfter: duration('45s') }).prefault({}),
   inputs: z.array(z.looseObject({ type: z.string() })).default([]),
   shutdownTimeout: duration('10s'),
 });

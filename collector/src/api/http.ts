@@ -1,10 +1,12 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
+import type { HealthEngine } from '../health/engine.js';
 import type { LiveStore, LiveSeries } from '../outputs/live/store.js';
 import { presentedToken, tokenMatches } from './auth.js';
 
 export interface ApiDependencies {
   store: LiveStore;
+  health?: HealthEngine;
   registry: Registry;
   token?: string;
   startedAt: number;
@@ -61,6 +63,10 @@ export function createHttpApp(deps: ApiDependencies): express.Express {
   api.use(requireToken);
   api.get('/snapshot', (req, res) => {
     res.json(snapshotBody(deps.store.all(parseMeasurementFilter(req.query.measurements)), Date.now()));
+  });
+  api.get('/links', (_req, res) => {
+    const health = deps.health;
+    res.json(health ? { generatedAt: Date.now(), links: health.links(), groups: health.rollups() } : { generatedAt: Date.now(), links: [], groups: [] });
   });
   app.use('/api/v1', api);
 

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import type { HealthEngine } from '../health/engine.js';
 import type { Logger } from '../lib/log.js';
 import type { LiveHub } from '../outputs/live/hub.js';
 import type { LiveStore } from '../outputs/live/store.js';
@@ -13,6 +14,7 @@ export interface ApiServerOptions {
   token?: string;
   maxUpdatesPerSecond: number;
   store: LiveStore;
+  health?: HealthEngine;
   hub: LiveHub;
   registry: Registry;
   log: Logger;
@@ -38,7 +40,7 @@ export class ApiServer {
 
   async start(): Promise<void> {
     const { options } = this;
-    const app = createHttpApp({ store: options.store, registry: options.registry, token: options.token, startedAt: Date.now(), version: options.version });
+    const app = createHttpApp({ store: options.store, health: options.health, registry: options.registry, token: options.token, startedAt: Date.now(), version: options.version });
     this.#live = new LiveSocket({ store: options.store, hub: options.hub, log: options.log, token: options.token, maxUpdatesPerSecond: options.maxUpdatesPerSecond });
     const server = createServer(app);
     server.on('upgrade', (request, socket, head) => {

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import type { Metric } from '../pipeline/metric.js';
+import { HealthEngine } from './engine.js';
+
+const trunk = (name: string, state: string, time: number): Metric => ({
+  measurement: 'trunk_status', tags: { switch: 'ss1', trunk: name }, fields: { up: state === 'up' ? 1 : 0, state }, time,
+});
+
+describe('HealthEngine', () => {
+  it('turns trunk_status into link_health changes, rolls groups up to their worst member, and goes stale', () => {
+    const engine = new HealthEngine({ holdMs: 10_000, staleAfterMs: 5000 });
+    expect(engine.observe([trunk('a', 'up', 0), trunk('b', 'up', 0)]).map((m) => m.fields.state)).toEqual(['ok', 'ok']);
+    expect(engine.observe([trunk('a', 'up', 1000), trunk('b', 'up', 1000)])).toEqual([]);
+    const [change] = engine.observe([trunk('a', 'up', 2000), trunk('b', 'down', 2000)]);
+    expect(change).toMatchObject({
+      measurement: 'link_health',
+      tags: { kind: 'sip-trunk', group: 'ss1', link: 'ss1/b' },
+      fields: { state: 'down', severity: 3, reasons: 'gateway not answering OPTIONS', since_ms: 2000 },
+      time: 2000,
+    });
+    expect(engine.links().map((l) => [l.id, l.state])).toEqual([['sip-trunk:ss1/b', 'down'], ['sip-trunk:ss1/a', 'ok']]);
+    expect(engine.rollups()).toEqual([{ group: 'ss1', state: 'down', links: 2, counts: { ok: 1, degraded: 0, down: 1, stale: 0 } }]);
+    // b recovers but must hold 10 s; a stops reporting and goes stale after 5 s.
+    engine.observe([trunk('b', 'up', 3000)]);
+    expect(engine.checkStale(7000).map((m) => [m.tags.link, m.fields.state])).toEqual([['ss1/a', 'stale']]);
+    expect(engine.observe([trunk('b', 'up', 13_000)]).map((m) => m.fields.state)).toEqual(['ok']);
+    expect(engine.rollups()[0]!.state).toBe('stale');
+  });
+
+  it('ignores measurements no rule covers, and its own points', () => {
+    const engine = new HealthEngine({ holdMs: 1, staleAfterMs: 1 });
+    const changes = engine.observe([{ measurement: 'softswitch_calls', tags: {}, fields: { active: 1 }, time: 0 }]);
+    expect(changes).toEqual([]);
+    expect(engine.observe(engine.observe([trunk('a', 'down', 0)]))).toEqual([]);
+  });
+});

@@ -1,0 +1,83 @@
+/** A link's health. `stale` (its source stopped reporting) is never shown as `ok`. */
+export type LinkState = 'ok' | 'degraded' | 'down' | 'stale';
+
+/** Worst first: the order of tiles on the wall and the state of a roll-up. */
+export const SEVERITY: Readonly<Record<LinkState, number>> = { down: 3, stale: 2, degraded: 1, ok: 0 };
+
+export function worst(states: Iterable<LinkState>): LinkState {
+  let result: LinkState = 'ok';
+  for (const s of states) if (SEVERITY[s] > SEVERITY[result]) result = s;
+  return result;
+}
+
+/** What one observation of a link says, before hysteresis: a state and the reasons for it. */
+export interface Verdict {
+  state: Exclude<LinkState, 'stale'>;
+  reasons: string[];
+}
+
+export interface LinkStatus {
+  state: LinkState;
+  reasons: string[];
+  /** When the current state was entered (ms). */
+  since: number;
+  /** Last observation (ms). */
+  lastSeen: number;
+}
+
+/**
+ * Hysteresis for one link. A worse verdict is taken at once (an outage shows within one poll);
+ * a better one only after it has held for `holdMs` without interruption, so a value flapping
+ * around a threshold changes the state at most once per hold period. A link not observed for
+ * `staleAfterMs` turns stale; its next observation is taken at once.
+ */
+export class LinkTracker {
+  #status: LinkStatus | undefined;
+  #better: { verdict: Verdict; since: number } | undefined;
+
+  constructor(private readonly holdMs: number, private readonly staleAfterMs: number) {}
+
+  get status(): LinkStatus | undefined {
+    return this.#status;
+  }
+
+  /** Returns the new status when the state (or, within the same state, the reasons) changed. */
+  observe(verdict: Verdict, now: number): LinkStatus | undefined {
+    const current = this.#status;
+    if (!current || current.state === 'stale' || SEVERITY[verdict.state] > SEVERITY[current.state]) {
+      this.#better = undefined;
+      return this.#set(verdict.state, verdict.reasons, now, now);
+    }
+    if (verdict.state === current.state) {
+      this.#better = undefined;
+      current.lastSeen = now;
+      return sameReasons(current.reasons, verdict.reasons) ? undefined : this.#set(current.state, verdict.reasons, current.since, now);
+    }
+    // Better than now: wait until it has held for the whole period.
+    if (!this.#better || SEVERITY[verdict.state] > SEVERITY[this.#better.verdict.state]) this.#better = { verdict, since: now };
+    else this.#better.verdict = verdict;
+    current.lastSeen = now;
+    if (now - this.#better.since < this.holdMs) return undefined;
+    const { verdict: settled } = this.#better;
+    this.#better = undefined;
+    return this.#set(settled.state, settled.reasons, now, now);
+  }
+
+  /** Called periodically: turns the link stale when it has not been observed for too long. */
+  checkStale(now: number): LinkStatus | undefined {
+    const current = this.#status;
+    if (!current || current.state === 'stale' || now - current.lastSeen < this.staleAfterMs) return undefined;
+    this.#better = undefined;
+    const intervals = Math.floor((now - current.lastSeen) / 1000);
+    return this.#set('stale', [`no data for ${intervals} s`], now, current.lastSeen);
+  }
+
+  #set(state: LinkState, reasons: string[], since: number, lastSeen: number): LinkStatus {
+    this.#status = { state, reasons, since, lastSeen };
+    return { ...this.#status };
+  }
+}
+
+function sameReasons(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((r, i) => r === b[i]);
+}
