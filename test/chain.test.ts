@@ -55,7 +55,7 @@ describe('Kamailio → collector → InfluxDB → /live', () => {
       api: { port: 0, token: { env: 'CALLBOARD_CHAIN_TOKEN' } },
       health: { hold: '2s' },
       outputs: { influx: { url: influxd.url, database: DB, flushInterval: '200ms' } },
-      inputs: [{ type: 'kamailio', name: 'ss1', url: kamailio.rpcUrl, interval: '1s', evapi: { port: kamailio.evapiPort } }],
+      inputs: [{ type: 'kamailio', name: 'ss1', url: kamailio.rpcUrl, interval: '1s', evapi: { port: kamailio.evapiPort }, trunkCalls: 'trunk_calls' }],
     });
     collector = new Collector(config, createLogger({ level: 'warn' }));
     await collector.start();
@@ -85,6 +85,14 @@ describe('Kamailio → collector → InfluxDB → /live', () => {
     expect(stored.answered as number / (stored.attempts as number)).toBeCloseTo(sipp.successful / sipp.created, 10);
     const expectedMinutes = (sipp.successful * 5) / 60;
     expect(Math.abs((stored.minutes as number) - expectedMinutes) / expectedMinutes).toBeLessThan(0.02);
+
+    // Per trunk (round robin over two): the trunks' counts add up to SIPp's exactly.
+    const perTrunk = await queryRows(influxd.url, DB, `SELECT sum(calls_attempts) AS attempts, sum(calls_answered) AS answered, sum(calls_failed) AS failed, sum(minutes) AS minutes FROM raw.trunk_status WHERE switch='ss1' AND time >= ${since}ms GROUP BY trunk`);
+    expect(perTrunk).toHaveLength(2);
+    const total = (field: string) => perTrunk.reduce((sum, row) => sum + (row[field] as number), 0);
+    expect([total('attempts'), total('answered'), total('failed')]).toEqual([sipp.created, sipp.successful, sipp.failed]);
+    for (const row of perTrunk) expect(row.attempts).toBe(sipp.created / 2);
+    expect(Math.abs(total('minutes') - expectedMinutes) / expectedMinutes).toBeLessThan(0.02);
 
     // Live: the count rose to SIPp's steady-state concurrency (20 cps × 5 s = 100, less the busy tenth) and came back to 0
     // (the last push may trail the snapshot by one coalescing window).

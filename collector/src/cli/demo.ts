@@ -45,7 +45,7 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     stateDir: join(dir, 'state'),
     api: { port: Number(options.apiPort), token: { env: 'CALLBOARD_API_TOKEN' } },
     outputs: { influx: { url: influxd.url, database: 'callboard' } },
-    inputs: [{ type: 'kamailio', name: 'ss1', url: kamailio.rpcUrl, evapi: { port: kamailio.evapiPort } }],
+    inputs: [{ type: 'kamailio', name: 'ss1', url: kamailio.rpcUrl, evapi: { port: kamailio.evapiPort }, trunkCalls: 'trunk_calls' }],
   });
   const collector = new Collector(config, log);
   await collector.start();

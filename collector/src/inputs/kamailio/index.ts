@@ -8,7 +8,8 @@ import type { Emit, Input, InputContext, InputPlugin } from '../input.js';
 import { CallAccounting, type AccountingCheckpoint, type IntervalFigures } from './accounting.js';
 import { EvapiSubscriber, type CallEvent } from './evapi.js';
 import { softswitchCalls, trunkStatus } from './measurements.js';
-import { STATS_FETCH_PARAMS, parseDialogStates, parseDispatcherList, parseSwitchCounters, parseUptime, type Gateway } from './parse.js';
+import { STATS_FETCH_PARAMS, parseDialogStates, parseDispatcherList, parseSwitchCounters, parseTrunkCounters, parseUptime, type Gateway } from './parse.js';
+import { TrunkAccounting, type TrunkFigures, type TrunkSample } from './trunk-accounting.js';
 import { KamailioRpc } from './rpc.js';
 
 const configSchema = z.strictObject({
@@ -23,6 +24,8 @@ const configSchema = z.strictObject({
   evapi: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(1).max(65535) }).optional(),
   /** Also poll dispatcher.list for trunk (gateway) state. */
   trunks: z.boolean().default(true),
+  /** The htable in which the Kamailio script counts calls per gateway (see README); absent: not polled. */
+  trunkCalls: z.string().regex(/^[A-Za-z0-9_]+$/, 'expected an htable name').optional(),
 });
 
 export type KamailioConfig = z.output<typeof configSchema>;
@@ -62,7 +65,7 @@ export function callsMetric(switchName: string, time: number, f: IntervalFigures
   };
 }
 
-export function trunkMetric(switchName: string, time: number, g: Gateway): Metric {
+export function trunkMetric(switchName: string, time: number, g: Gateway, calls?: TrunkFigures): Metric {
   return {
     measurement: trunkStatus.measurement,
     tags: { switch: switchName, trunk: g.name },
@@ -74,8 +77,22 @@ export function trunkMetric(switchName: string, time: number, g: Gateway): Metri
       latency_avg_ms: g.latencyAvgMs,
       latency_max_ms: g.latencyMaxMs,
       probe_timeouts: g.probeTimeouts,
+      ...(calls
+        ? {
+            calls_active: calls.active,
+            calls_attempts: calls.attempts,
+            calls_answered: calls.answered,
+            calls_failed: calls.failed,
+            minutes: calls.minutes,
+          }
+        : {}),
     },
   };
+}
+
+interface Checkpoint {
+  calls?: AccountingCheckpoint;
+  trunks?: TrunkSample;
 }
 
 /**
@@ -131,8 +148,9 @@ class KamailioInput implements Input {
   readonly timeoutMs: number;
   readonly #rpc: KamailioRpc;
   readonly #log: Logger;
-  readonly #checkpoint: JsonCheckpoint<AccountingCheckpoint>;
+  readonly #checkpoint: JsonCheckpoint<Checkpoint>;
   readonly #accounting: CallAccounting;
+  readonly #trunkAccounting: TrunkAccounting;
   readonly #live = new LiveCalls();
   #evapi: EvapiSubscriber | undefined;
 
@@ -143,7 +161,10 @@ class KamailioInput implements Input {
     this.#rpc = new KamailioRpc(config.url, config.timeout);
     this.#log = context.log.child({ input: 'kamailio', switch: config.name });
     this.#checkpoint = new JsonCheckpoint(join(context.stateDir, `kamailio-${config.name}.json`));
-    this.#accounting = new CallAccounting(this.#checkpoint.read(), Math.max(10 * config.interval, 10_000));
+    const saved = this.#checkpoint.read();
+    const maxGapMs = Math.max(10 * config.interval, 10_000);
+    this.#accounting = new CallAccounting(saved?.calls, maxGapMs);
+    this.#trunkAccounting = new TrunkAccounting(saved?.trunks, maxGapMs);
   }
 
   async start(emit: Emit): Promise<void> {
@@ -169,11 +190,13 @@ class KamailioInput implements Input {
     const call = (method: string, params?: unknown[]) => this.#rpc.call(method, params, signal);
     const requested = Date.now();
     let dialogsReadAt = requested;
-    const [uptime, counters, dialogs, gateways] = await Promise.all([
+    const { trunks: pollTrunks, trunkCalls } = this.config;
+    const [uptime, counters, dialogs, gateways, trunkCounters] = await Promise.all([
       call('core.uptime'),
       call('stats.fetch', STATS_FETCH_PARAMS),
       call('dlg.stats_active').finally(() => (dialogsReadAt = (requested + Date.now()) / 2)),
-      this.config.trunks ? call('dispatcher.list') : Promise.resolve(undefined),
+      pollTrunks ? call('dispatcher.list') : Promise.resolve(undefined),
+      pollTrunks && trunkCalls ? call('htable.dump', [trunkCalls]) : Promise.resolve(undefined),
     ]);
     const time = Date.now();
     const sample = {
@@ -182,12 +205,16 @@ class KamailioInput implements Input {
       counters: parseSwitchCounters(counters),
       dialogs: parseDialogStates(dialogs),
     };
-    const trunks = this.config.trunks ? parseDispatcherList(gateways) : [];
+    const trunks = pollTrunks ? parseDispatcherList(gateways) : [];
     const figures = this.#accounting.next(sample);
     if (figures.restarted) this.#log.warn({ code: 'CALLBOARD_SWITCH_RESTARTED' }, 'Kamailio restarted: counting from zero for the new run');
-    this.#checkpoint.write(this.#accounting.checkpoint!);
+    const callsByTrunk = trunkCalls
+      ? this.#trunkAccounting.next({ time, upSince: sample.upSince, trunks: Object.fromEntries(parseTrunkCounters(trunkCounters, trunkCalls)) })
+      : undefined;
+    this.#checkpoint.write({ calls: this.#accounting.checkpoint, trunks: this.#trunkAccounting.checkpoint });
     const polled = callsMetric(this.name, time, figures);
-    const trunkMetrics = trunks.map((g) => trunkMetric(this.name, time, g));
+    const idle: TrunkFigures = { attempts: 0, answered: 0, failed: 0, active: 0, minutes: 0 };
+    const trunkMetrics = trunks.map((g) => trunkMetric(this.name, time, g, callsByTrunk && (callsByTrunk.get(g.uri) ?? idle)));
     if (!this.#evapi) return [polled, ...trunkMetrics];
     // Storage gets the exact polled levels; the live view gets them with later events replayed.
     const drift = this.#live.reconcile(figures.active, figures.early, dialogsReadAt);

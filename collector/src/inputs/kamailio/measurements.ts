@@ -31,7 +31,7 @@ export const softswitchCalls: MeasurementSchema = {
 
 export const trunkStatus: MeasurementSchema = {
   measurement: 'trunk_status',
-  description: 'State of each SIP trunk (Kamailio dispatcher gateway) as probed by OPTIONS.',
+  description: 'State of each SIP trunk (Kamailio dispatcher gateway) as probed by OPTIONS, and its calls when the script counts them per trunk.',
   tags: ['switch', 'trunk'],
   fields: {
     up: 'integer',
@@ -40,6 +40,20 @@ export const trunkStatus: MeasurementSchema = {
     latency_avg_ms: 'float',
     latency_max_ms: 'float',
     probe_timeouts: 'integer',
+    calls_active: 'integer',
+    calls_attempts: 'integer',
+    calls_answered: 'integer',
+    calls_failed: 'integer',
+    minutes: 'float',
   },
-  rollup: { up: 'min', latency_avg_ms: 'mean', latency_max_ms: 'max' },
+  rollup: {
+    up: 'min',
+    latency_avg_ms: 'mean',
+    latency_max_ms: 'max',
+    calls_active: 'max',
+    calls_attempts: 'sum',
+    calls_answered: 'sum',
+    calls_failed: 'sum',
+    minutes: 'sum',
+  },
 };

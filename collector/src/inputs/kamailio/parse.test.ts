@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { KamailioParseError, gatewayState, parseDialogStates, parseDispatcherList, parseSwitchCounters, parseUptime } from './parse.js';
+import { KamailioParseError, gatewayState, parseDialogStates, parseDispatcherList, parseSwitchCounters, parseTrunkCounters, parseUptime } from './parse.js';
 
 // Replies recorded from a real Kamailio 5.6.3 after 60 calls (testdata/).
 const recorded = (name: string) => JSON.parse(readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8')).result;
@@ -57,5 +57,30 @@ describe('Kamailio RPC parsers on bad replies', () => {
     expect(parseDispatcherList(dest({ BODY: 'duid=d1;name=pstn-east', DUID: 'd1' }))[0]!.name).toBe('pstn-east');
     expect(parseDispatcherList(dest({ BODY: 'duid=d1', DUID: 'd1' }))[0]!.name).toBe('d1');
     expect(parseDispatcherList(dest({}))[0]!.name).toBe('sip:gw');
+  });
+});
+
+describe('parseTrunkCounters', () => {
+  // Shape recorded from a real Kamailio 5.6.3 (htable.dump trunk_calls) after 40 calls over two trunks.
+  const dump = [
+    { entry: 21, size: 1, slot: [{ name: 'sip:127.0.0.1:51054::attempts', value: 20, type: 'int' }] },
+    { entry: 28, size: 1, slot: [{ name: 'sip:127.0.0.1:51054::failed', value: 4, type: 'int' }] },
+    { entry: 73, size: 2, slot: [{ name: 'sip:127.0.0.1:46249::answered', value: 20, type: 'int' }, { name: 'sip:127.0.0.1:46249::attempts', value: 20, type: 'int' }] },
+    { entry: 157, size: 1, slot: [{ name: 'sip:127.0.0.1:51054::active', value: -1, type: 'int' }] },
+    { entry: 245, size: 1, slot: [{ name: 'sip:127.0.0.1:51054::answered', value: 16, type: 'int' }, { name: 'unrelated', value: 'x', type: 'str' }] },
+  ];
+
+  it('groups counters by gateway URI and clamps a transiently negative level', () => {
+    const trunks = parseTrunkCounters(dump, 'trunk_calls');
+    expect(Object.fromEntries(trunks)).toEqual({
+      'sip:127.0.0.1:51054': { attempts: 20, answered: 16, failed: 4, active: 0 },
+      'sip:127.0.0.1:46249': { attempts: 20, answered: 20, failed: 0, active: 0 },
+    });
+  });
+
+  it('names a malformed reply', () => {
+    expect(() => parseTrunkCounters({}, 'trunk_calls')).toThrow('htable.dump trunk_calls: result is not a list');
+    expect(() => parseTrunkCounters([{ slot: [{ name: 'sip:x::attempts', value: 'lots' }] }], 't')).toThrow(/sip:x::attempts is not a non-negative integer/);
+    expect(parseTrunkCounters(null, 't').size).toBe(0);
   });
 });

@@ -167,3 +167,39 @@ export function parseDispatcherList(result: unknown): Gateway[] {
   });
   return gateways;
 }
+
+/** Per-trunk cumulative counters kept by the Kamailio script in an htable (see README). */
+export interface TrunkCounters {
+  attempts: number;
+  answered: number;
+  failed: number;
+  /** Answered calls in progress on the trunk: its channels in use. */
+  active: number;
+}
+
+const TRUNK_COUNTER_KEYS = ['attempts', 'answered', 'failed', 'active'] as const;
+
+/** htable.dump: `[{entry, size, slot: [{name: "<gateway URI>::<counter>", value, type}]}]`. */
+export function parseTrunkCounters(result: unknown, table: string): Map<string, TrunkCounters> {
+  const m = `htable.dump ${table}`;
+  const trunks = new Map<string, TrunkCounters>();
+  if (result === null || result === undefined) return trunks;
+  if (!Array.isArray(result)) throw new KamailioParseError(m, 'result is not a list');
+  result.forEach((entry, i) => {
+    const slots = record(entry, m, `[${i}]`).slot;
+    if (!Array.isArray(slots)) throw new KamailioParseError(m, `[${i}].slot is not a list`);
+    slots.forEach((slot, j) => {
+      const item = record(slot, m, `[${i}].slot[${j}]`);
+      const name = typeof item.name === 'string' ? item.name : '';
+      const split = name.lastIndexOf('::');
+      const key = name.slice(split + 2) as (typeof TRUNK_COUNTER_KEYS)[number];
+      if (split <= 0 || !TRUNK_COUNTER_KEYS.includes(key)) return; // other keys in the table are not ours
+      const uri = name.slice(0, split);
+      const counters = trunks.get(uri) ?? { attempts: 0, answered: 0, failed: 0, active: 0 };
+      // a level kept with inc/dec can dip below zero for an instant under races; never report that
+      counters[key] = key === 'active' ? Math.max(0, Number(item.value) || 0) : count(item.value, m, name);
+      trunks.set(uri, counters);
+    });
+  });
+  return trunks;
+}
