@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { softswitchCalls, trunkStatus } from '../../inputs/kamailio/measurements.js';
 import type { MeasurementSchema } from '../../pipeline/metric.js';
 import { sourceStatus } from '../../pipeline/source-status.js';
+import { linkHealth } from '../../health/engine.js';
 
 const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
 
@@ -23,7 +24,7 @@ function table(schema: MeasurementSchema): string {
 }
 
 describe('README.md', () => {
-  it.each([softswitchCalls, trunkStatus, sourceStatus])('has the table of $measurement as declared in its schema', (schema) => {
+  it.each([softswitchCalls, trunkStatus, sourceStatus, linkHealth])('has the table of $measurement as declared in its schema', (schema) => {
     expect(readme).toContain(table(schema));
   });
 });
