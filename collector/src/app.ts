@@ -13,10 +13,11 @@ import { Pipeline } from './pipeline/pipeline.js';
 import { Scheduler } from './pipeline/scheduler.js';
 import type { Sink } from './pipeline/sink.js';
 import { sourceStatus } from './pipeline/source-status.js';
+import { TrunkGroups, trunkGroup } from './traffic/trunk-groups.js';
 import { VERSION } from './version.js';
 
 export function allMeasurementSchemas(): MeasurementSchema[] {
-  return [sourceStatus, linkHealth, ...inputPlugins.flatMap((p) => p.measurements)];
+  return [sourceStatus, linkHealth, trunkGroup, ...inputPlugins.flatMap((p) => p.measurements)];
 }
 
 /**
@@ -48,7 +49,8 @@ export class Collector {
       );
     }
     this.health = new HealthEngine({ holdMs: config.health.hold, staleAfterMs: config.health.staleAfter });
-    this.#pipeline = new Pipeline(this.#sinks, log, this.registry, [(metrics) => [...metrics, ...this.health.observe(metrics)]]);
+    const trunkGroups = new TrunkGroups(config.trunkGroups);
+    this.#pipeline = new Pipeline(this.#sinks, log, this.registry, [trunkGroups.process, (metrics) => [...metrics, ...this.health.observe(metrics)]]);
     const context = { log, stateDir: config.stateDir, timezone: config.timezone };
     this.#inputs = config.inputs.map((inputConfig) => findInputPlugin(inputConfig.type)!.create(inputConfig as never, context));
     this.#scheduler = new Scheduler(this.#inputs, this.#pipeline.emit, log, this.registry);

@@ -5,6 +5,7 @@ import { duration, secret, Secret } from './lib/config-types.js';
 import { registerSecret } from './lib/log.js';
 import { influxOutputSchema } from './outputs/influx/config.js';
 import { inputPlugins, findInputPlugin, type InputConfig } from './inputs/registry.js';
+import { trunkGroupsSchema } from './traffic/trunk-groups.js';
 
 export class ConfigError extends Error {
   readonly code = 'CALLBOARD_CONFIG_INVALID';
@@ -66,6 +67,8 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   outputs: z.strictObject({ influx: influxOutputSchema.optional() }).prefault({}),
+  /** Trunk groups: members, provisioned channels, direction, carrier (see collector/src/traffic/README.md). */
+  trunkGroups: trunkGroupsSchema.default([]),
   /** The link health model: how long a better state must hold, and when silence means stale. */
   health: z.strictObject({ hold: duration('30s'), staleAfter: duration('45s') }).prefault({}),
   inputs: z.array(z.looseObject({ type: z.string() })).default([]),

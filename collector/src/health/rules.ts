@@ -20,7 +20,7 @@ export const sipTrunkRule: LinkRule = {
   measurement: 'trunk_status',
   kind: 'sip-trunk',
   linkId: (tags) => `${tags.switch}/${tags.trunk}`,
-  group: (tags) => tags.switch ?? 'unknown',
+  group: (tags) => tags.trunk_group ?? tags.switch ?? 'unknown',
   evaluate(fields) {
     switch (fields.state) {
       case 'up':
@@ -37,4 +37,25 @@ export const sipTrunkRule: LinkRule = {
   },
 };
 
-export const defaultRules: readonly LinkRule[] = [sipTrunkRule];
+/** Trunk groups (measurement trunk_group): all members down, full, or nearly full. */
+export const trunkGroupRule: LinkRule = {
+  measurement: 'trunk_group',
+  kind: 'trunk-group',
+  linkId: (tags) => tags.trunk_group ?? 'unknown',
+  group: (tags) => tags.carrier ?? 'unspecified',
+  evaluate(fields) {
+    const members = Number(fields.members);
+    const up = Number(fields.members_up);
+    const active = Number(fields.calls_active);
+    const capacity = Number(fields.capacity);
+    const occupancy = Number(fields.occupancy);
+    if (up === 0) return { state: 'down', reasons: [`all ${members} trunks down`] };
+    const reasons: string[] = [];
+    if (active >= capacity) reasons.push('at capacity');
+    else if (occupancy >= Number(fields.warn_at)) reasons.push(`occupancy ${Math.round(occupancy)} %`);
+    if (up < members) reasons.push(`${members - up} of ${members} trunks down`);
+    return reasons.length ? { state: 'degraded', reasons } : OK;
+  },
+};
+
+export const defaultRules: readonly LinkRule[] = [sipTrunkRule, trunkGroupRule];

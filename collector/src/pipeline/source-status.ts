@@ -5,7 +5,7 @@ export const sourceStatus: MeasurementSchema = {
   measurement: 'callboard_source',
   description: 'Health of each input: up 1/0 on every poll, poll duration, and the last error while down.',
   tags: ['input', 'type'],
-  fields: { up: 'integer', poll_ms: 'float', error: 'string', skipped: 'integer' },
+  fields: { up: 'integer', poll_ms: 'float', error: 'string' },
   rollup: { up: 'min', poll_ms: 'max' },
 };
 

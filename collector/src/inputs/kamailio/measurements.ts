@@ -32,7 +32,8 @@ export const softswitchCalls: MeasurementSchema = {
 export const trunkStatus: MeasurementSchema = {
   measurement: 'trunk_status',
   description: 'State of each SIP trunk (Kamailio dispatcher gateway) as probed by OPTIONS, and its calls when the script counts them per trunk.',
-  tags: ['switch', 'trunk'],
+  /** trunk_group is added by the trunk-groups processor for configured members. */
+  tags: ['switch', 'trunk', 'trunk_group'],
   fields: {
     up: 'integer',
     state: 'string',

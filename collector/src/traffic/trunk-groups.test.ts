@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { Metric } from '../pipeline/metric.js';
+import { TrunkGroups, trunkGroupsSchema } from './trunk-groups.js';
+
+const trunk = (name: string, up: number, active: number, attempts: number, time = 1000): Metric => ({
+  measurement: 'trunk_status',
+  tags: { switch: 'ss1', trunk: name },
+  fields: { up, state: up ? 'up' : 'down', calls_active: active, calls_attempts: attempts, calls_answered: attempts, calls_failed: 0, minutes: active / 60 },
+  time,
+});
+
+describe('TrunkGroups', () => {
+  const groups = trunkGroupsSchema.parse([{ name: 'pstn-east', members: ['ss1/a', 'ss1/b'], capacity: 10, carrier: 'acme' }]);
+
+  it('tags members, sums the batch’s counts once, and takes levels from each member’s latest point', () => {
+    const tg = new TrunkGroups(groups);
+    const first = tg.process([trunk('a', 1, 4, 3), trunk('b', 1, 5, 2), trunk('c', 1, 9, 9)]);
+    expect(first.filter((m) => m.measurement === 'trunk_status').map((m) => m.tags.trunk_group)).toEqual(['pstn-east', 'pstn-east', undefined]);
+    const group = first.find((m) => m.measurement === 'trunk_group')!;
+    expect(group).toMatchObject({
+      tags: { trunk_group: 'pstn-east', direction: 'both', carrier: 'acme' },
+      fields: { members: 2, members_up: 2, capacity: 10, calls_active: 9, occupancy: 90, calls_attempts: 5, calls_answered: 5, calls_failed: 0 },
+    });
+    // Only b reports next: a's level is kept, its counts are not added again.
+    const second = tg.process([trunk('b', 0, 0, 1, 2000)]).find((m) => m.measurement === 'trunk_group')!;
+    expect(second.fields).toMatchObject({ members_up: 1, calls_active: 4, calls_attempts: 1, occupancy: 40 });
+    expect(second.time).toBe(2000);
+  });
+
+  it('rejects a trunk in two groups, naming where', () => {
+    const result = trunkGroupsSchema.safeParse([
+      { name: 'g1', members: ['ss1/a'], capacity: 1 },
+      { name: 'g2', members: ['ss1/b', 'ss1/a'], capacity: 1 },
+    ]);
+    expect(result.success).toBe(false);
+    expect(result.error!.issues[0]).toMatchObject({ path: [1, 'members', 1], message: '"ss1/a" is already a member of trunk group "g1"' });
+  });
+});
