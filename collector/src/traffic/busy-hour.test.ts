@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { erlangAdvice, timeConsistentBusyHour, type QuarterHour } from './busy-hour.js';
+import { erlangB } from './erlang.js';
+
+const ZONE = 'America/New_York';
+
+/** Quarter hours of one local day in New York (EST, UTC−5 in these January weeks), traffic from a function of the local quarter index. */
+function day(isoDate: string, traffic: (quarter: number) => number): QuarterHour[] {
+  const midnightUtc = Date.parse(`${isoDate}T05:00:00Z`);
+  return Array.from({ length: 96 }, (_, q) => ({ start: midnightUtc + q * 900_000, erlangs: traffic(q) }));
+}
+
+describe('timeConsistentBusyHour', () => {
+  // 2026-01-05 is a Monday. Business days peak at 10:15–11:15 local (quarters 41..44) with a
+  // different height each day; the weekend has a larger evening peak that must be ignored; an
+  // older Friday has a 14:00 peak that falls outside the last five business days.
+  const weekday = (peak: number) => (q: number) => (q >= 41 && q <= 44 ? peak : q >= 36 && q <= 48 ? 20 : 5);
+  const data = [
+    ...day('2026-01-02', (q) => (q >= 56 && q <= 59 ? 500 : 5)),
+    ...day('2026-01-03', (q) => (q >= 80 && q <= 83 ? 900 : 5)),
+    ...day('2026-01-04', (q) => (q >= 80 && q <= 83 ? 900 : 5)),
+    ...day('2026-01-05', weekday(40)),
+    ...day('2026-01-06', weekday(50)),
+    ...day('2026-01-07', weekday(60)),
+    ...day('2026-01-08', weekday(70)),
+    ...day('2026-01-09', weekday(80)),
+  ];
+
+  it('picks the hour with the highest mean over the last five business days, in local time', () => {
+    const busy = timeConsistentBusyHour(data, ZONE, 5)!;
+    expect(busy.start).toBe('10:15');
+    expect(busy.erlangs).toBeCloseTo((40 + 50 + 60 + 70 + 80) / 5, 10);
+    expect(busy.days).toEqual(['2026-01-05', '2026-01-06', '2026-01-07', '2026-01-08', '2026-01-09']);
+  });
+
+  it('with six days the older Friday counts, and its 14:00 peak (500 E) outweighs the morning', () => {
+    const busy = timeConsistentBusyHour(data, ZONE, 6)!;
+    expect(busy.days[0]).toBe('2026-01-02');
+    expect(busy.start).toBe('14:00');
+    expect(busy.erlangs).toBeCloseTo((500 + 5 * 5) / 6, 10);
+  });
+
+  it('has no busy hour without business-day data', () => {
+    expect(timeConsistentBusyHour(day('2026-01-03', () => 9), ZONE)).toBeUndefined();
+  });
+});
+
+describe('erlangAdvice', () => {
+  it('gives circuits needed at the grade of service, the headroom, and the blocking of what is provisioned', () => {
+    const advice = erlangAdvice(8.108, 12, 0.01);
+    expect(advice).toMatchObject({ circuitsNeeded: 15, circuitsProvisioned: 12, headroom: -3 });
+    expect(advice.blockingAtProvisioned).toBeCloseTo(erlangB(8.108, 12), 12);
+    expect(advice.blockingAtProvisioned).toBeGreaterThan(0.01);
+  });
+});

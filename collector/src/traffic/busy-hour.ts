@@ -1,0 +1,85 @@
+import { circuitsFor, erlangB } from './erlang.js';
+
+/** Carried traffic of one quarter hour: minutes of use in it / 15 = Erlangs. */
+export interface QuarterHour {
+  /** Start of the quarter hour, ms since the epoch. */
+  start: number;
+  erlangs: number;
+}
+
+export interface BusyHour {
+  /** Local start time of the busy hour, "HH:MM" in the zone given. */
+  start: string;
+  /** Mean traffic of that hour over the days used. */
+  erlangs: number;
+  /** The local days (YYYY-MM-DD) averaged. */
+  days: string[];
+}
+
+const QUARTERS_PER_DAY = 96;
+
+function localParts(ms: number, timeZone: string): { day: string; weekday: number; quarter: number } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', weekday: 'short' })
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
+  const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday!);
+  return { day: `${parts.year}-${parts.month}-${parts.day}`, weekday, quarter: Number(parts.hour) * 4 + Math.floor(Number(parts.minute) / 15) };
+}
+
+/**
+ * ITU-T E.500 time-consistent busy hour: the one-hour period, starting on a quarter hour at the
+ * same local time every day, whose traffic averaged over the last `days` business days (Mon–Fri)
+ * is the highest. Quarter hours are placed by local wall-clock time, so DST days line up.
+ */
+export function timeConsistentBusyHour(quarters: readonly QuarterHour[], timeZone: string, days = 5): BusyHour | undefined {
+  const byDay = new Map<string, Float64Array>();
+  for (const q of quarters) {
+    const { day, weekday, quarter } = localParts(q.start, timeZone);
+    if (weekday === 0 || weekday === 6) continue;
+    let profile = byDay.get(day);
+    if (!profile) byDay.set(day, (profile = new Float64Array(QUARTERS_PER_DAY)));
+    profile[quarter]! += q.erlangs;
+  }
+  const used = [...byDay.keys()].sort().slice(-days);
+  if (used.length === 0) return undefined;
+  let best = { quarter: 0, erlangs: -1 };
+  for (let start = 0; start <= QUARTERS_PER_DAY - 4; start++) {
+    let total = 0;
+    for (const day of used) {
+      const profile = byDay.get(day)!;
+      for (let q = start; q < start + 4; q++) total += profile[q]!;
+    }
+    // Mean over days of the hour's traffic: the hour's Erlangs are the mean of its four quarters.
+    const erlangs = total / 4 / used.length;
+    if (erlangs > best.erlangs) best = { quarter: start, erlangs };
+  }
+  const hh = String(Math.floor(best.quarter / 4)).padStart(2, '0');
+  const mm = String((best.quarter % 4) * 15).padStart(2, '0');
+  return { start: `${hh}:${mm}`, erlangs: best.erlangs, days: used };
+}
+
+export interface ErlangAdvice {
+  busyHourErlangs: number;
+  gradeOfService: number;
+  circuitsNeeded: number;
+  circuitsProvisioned: number;
+  /** Provisioned minus needed: negative means the group is under-dimensioned. */
+  headroom: number;
+  /** Blocking the provisioned circuits would give at the busy-hour traffic. */
+  blockingAtProvisioned: number;
+}
+
+/** Erlang B dimensioning of a trunk group for its busy-hour traffic at a grade of service. */
+export function erlangAdvice(busyHourErlangs: number, provisioned: number, gradeOfService = 0.01): ErlangAdvice {
+  const { circuits } = circuitsFor(busyHourErlangs, gradeOfService);
+  return {
+    busyHourErlangs,
+    gradeOfService,
+    circuitsNeeded: circuits,
+    circuitsProvisioned: provisioned,
+    headroom: provisioned - circuits,
+    blockingAtProvisioned: erlangB(busyHourErlangs, provisioned),
+  };
+}
