@@ -107,6 +107,28 @@ describe('Kamailio → collector → InfluxDB → /live', () => {
       return rows[0]?.state === 'ok';
     }, { timeoutMs: 10_000, what: 'pstn-east ok again once the calls ended' });
 
+    // Busy hour and Erlang B advice from the group's own traffic profile: all of this run's minutes
+    // fall into one hour, so (on a business day) that hour carried minutes / 60 Erlangs.
+    type Groups = {
+      groups: { name: string; capacity: number; live: { calls_active: number }; busyHour: { erlangs: number } | null; advice: { circuitsNeeded: number; headroom: number } | null }[];
+    };
+    // Trunk counters move with the next poll (≤ 1 s after the evapi-driven switch total).
+    const east = await waitFor(async () => {
+      const body = (await (await fetch(`${api}/api/v1/trunk-groups`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as Groups;
+      const group = body.groups.find((g) => g.name === 'pstn-east');
+      return group?.live.calls_active === 0 ? group : undefined;
+    }, { timeoutMs: 5000, what: 'pstn-east with no call in use' });
+    const weekday = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', weekday: 'short' }).format(new Date());
+    if (weekday === 'Sat' || weekday === 'Sun') {
+      expect(east.busyHour).toBeNull();
+    } else {
+      const groupMinutes = (await queryRows(influxd.url, DB, `SELECT sum(minutes) AS minutes FROM raw.trunk_group WHERE trunk_group='pstn-east' AND time >= ${since}ms`))[0]!.minutes as number;
+      // (the profile may hold one more poll's minutes than the query saw)
+      expect(Math.abs(east.busyHour!.erlangs - groupMinutes / 60) / (groupMinutes / 60)).toBeLessThan(0.02);
+      expect(east.advice!.headroom).toBe(east.capacity - east.advice!.circuitsNeeded);
+      expect(east.advice!.circuitsNeeded).toBeGreaterThanOrEqual(1);
+    }
+
     // Live: the count rose to SIPp's steady-state concurrency (20 cps × 5 s = 100, less the busy tenth) and came back to 0
     // (the last push may trail the snapshot by one coalescing window).
     await waitFor(() => live.values(CALLS_TOPIC, 'active').at(-1) === 0, { timeoutMs: 2000, what: 'the live count back to 0 on /live' });

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { ApiServer } from './api/server.js';
 import type { CallboardConfig } from './config.js';
@@ -8,6 +9,7 @@ import type { Logger } from './lib/log.js';
 import { InfluxSink } from './outputs/influx/index.js';
 import { LiveHub } from './outputs/live/hub.js';
 import { LiveStore } from './outputs/live/store.js';
+import { TrafficProfileSink } from './outputs/traffic/profile.js';
 import type { MeasurementSchema } from './pipeline/metric.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { Scheduler } from './pipeline/scheduler.js';
@@ -42,7 +44,8 @@ export class Collector {
     collectDefaultMetrics({ register: this.registry, prefix: 'callboard_process_' });
     new Gauge({ name: 'callboard_build_info', help: 'Collector version', labelNames: ['version'], registers: [this.registry] }).set({ version: VERSION }, 1);
 
-    this.#sinks = [this.store];
+    const trafficProfile = new TrafficProfileSink(join(config.stateDir, 'traffic-profile.json'));
+    this.#sinks = [this.store, trafficProfile];
     if (config.outputs.influx) {
       this.#sinks.unshift(
         new InfluxSink(config.outputs.influx, { schemas: allMeasurementSchemas(), log, registry: this.registry, timezone: config.timezone }),
@@ -62,6 +65,7 @@ export class Collector {
       maxUpdatesPerSecond: config.api.maxUpdatesPerSecond,
       store: this.store,
       health: this.health,
+      trunkGroups: { groups: config.trunkGroups, profile: trafficProfile, timezone: config.timezone },
       hub: this.#hub,
       registry: this.registry,
       log,

@@ -1,12 +1,14 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
 import type { HealthEngine } from '../health/engine.js';
+import { trunkGroupsRouter, type TrunkGroupsDependencies } from './trunk-groups.js';
 import type { LiveStore, LiveSeries } from '../outputs/live/store.js';
 import { presentedToken, tokenMatches } from './auth.js';
 
 export interface ApiDependencies {
   store: LiveStore;
   health?: HealthEngine;
+  trunkGroups?: Omit<TrunkGroupsDependencies, 'store'>;
   registry: Registry;
   token?: string;
   startedAt: number;
@@ -68,6 +70,7 @@ export function createHttpApp(deps: ApiDependencies): express.Express {
     const health = deps.health;
     res.json(health ? { generatedAt: Date.now(), links: health.links(), groups: health.rollups() } : { generatedAt: Date.now(), links: [], groups: [] });
   });
+  if (deps.trunkGroups) api.use(trunkGroupsRouter({ ...deps.trunkGroups, store: deps.store }));
   app.use('/api/v1', api);
 
   app.use((_req, res) => {

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { HealthEngine } from '../health/engine.js';
+import type { TrunkGroupsDependencies } from './trunk-groups.js';
 import type { Logger } from '../lib/log.js';
 import type { LiveHub } from '../outputs/live/hub.js';
 import type { LiveStore } from '../outputs/live/store.js';
@@ -15,6 +16,7 @@ export interface ApiServerOptions {
   maxUpdatesPerSecond: number;
   store: LiveStore;
   health?: HealthEngine;
+  trunkGroups?: Omit<TrunkGroupsDependencies, 'store'>;
   hub: LiveHub;
   registry: Registry;
   log: Logger;
@@ -40,7 +42,7 @@ export class ApiServer {
 
   async start(): Promise<void> {
     const { options } = this;
-    const app = createHttpApp({ store: options.store, health: options.health, registry: options.registry, token: options.token, startedAt: Date.now(), version: options.version });
+    const app = createHttpApp({ store: options.store, health: options.health, trunkGroups: options.trunkGroups, registry: options.registry, token: options.token, startedAt: Date.now(), version: options.version });
     this.#live = new LiveSocket({ store: options.store, hub: options.hub, log: options.log, token: options.token, maxUpdatesPerSecond: options.maxUpdatesPerSecond });
     const server = createServer(app);
     server.on('upgrade', (request, socket, head) => {

@@ -11,6 +11,10 @@ export const trunkGroupConfigSchema = z.strictObject({
   carrier: z.string().optional(),
   /** Occupancy (% of capacity) from which the group shows degraded before it is full. */
   warnAt: z.number().min(0).max(100).default(90),
+  /** Target blocking for Erlang B advice (busy hour). */
+  gradeOfService: z.number().gt(0).lt(1).default(0.01),
+  /** Business days averaged for the time-consistent busy hour. */
+  busyHourDays: z.number().int().min(1).max(30).default(5),
 });
 
 export type TrunkGroupConfig = z.output<typeof trunkGroupConfigSchema>;
