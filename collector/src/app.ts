@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { ApiServer } from './api/server.js';
 import type { CallboardConfig } from './config.js';
+import { cdrReconciliation, findMilestoneBook, reconcilePairs } from './inputs/cdr/index.js';
 import { inputPlugins, findInputPlugin } from './inputs/registry.js';
 import { HealthEngine, linkHealth } from './health/engine.js';
 import type { Input } from './inputs/input.js';
@@ -53,8 +54,13 @@ export class Collector {
     }
     this.health = new HealthEngine({ holdMs: config.health.hold, staleAfterMs: config.health.staleAfter });
     const trunkGroups = new TrunkGroups(config.trunkGroups);
-    this.#pipeline = new Pipeline(this.#sinks, log, this.registry, [trunkGroups.process, (metrics) => [...metrics, ...this.health.observe(metrics)]]);
-    const context = { log, stateDir: config.stateDir, timezone: config.timezone };
+    this.#pipeline = new Pipeline(this.#sinks, log, this.registry, [
+      trunkGroups.process,
+      cdrReconciliation(reconcilePairs(config.inputs), config.timezone),
+      (metrics) => [...metrics, ...this.health.observe(metrics)],
+    ]);
+    const flush = async () => void (await Promise.all(this.#sinks.map((s) => s.flush())));
+    const context = { log, stateDir: config.stateDir, timezone: config.timezone, flush };
     this.#inputs = config.inputs.map((inputConfig) => findInputPlugin(inputConfig.type)!.create(inputConfig as never, context));
     this.#scheduler = new Scheduler(this.#inputs, this.#pipeline.emit, log, this.registry);
     this.#hub = new LiveHub(this.store, config.api.maxUpdatesPerSecond);
@@ -66,6 +72,7 @@ export class Collector {
       store: this.store,
       health: this.health,
       trunkGroups: { groups: config.trunkGroups, profile: trafficProfile, timezone: config.timezone },
+      milestones: findMilestoneBook(this.#inputs),
       hub: this.#hub,
       registry: this.registry,
       log,

@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerCdrCommands } from './cli/cdr.js';
+import { registerSimCommands } from './cli/sim.js';
 import { ConfigError } from './config.js';
 import { VERSION } from './version.js';
 
@@ -47,6 +49,9 @@ program
   .option('--calls <n>', 'calls placed for the live-latency benchmark', '150')
   .option('--cps <n>', 'call rate for the live-latency benchmark', '10')
   .action(async (options) => (await import('./cli/bench.js')).benchCommand(options));
+
+registerCdrCommands(program);
+registerSimCommands(program);
 
 try {
   await program.parseAsync();

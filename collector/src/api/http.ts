@@ -2,6 +2,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Registry } from 'prom-client';
 import type { HealthEngine } from '../health/engine.js';
 import { trunkGroupsRouter, type TrunkGroupsDependencies } from './trunk-groups.js';
+import type { MilestoneBook } from '../inputs/cdr/milestones.js';
+import { createMilestonesRouter } from './milestones.js';
 import type { LiveStore, LiveSeries } from '../outputs/live/store.js';
 import { presentedToken, tokenMatches } from './auth.js';
 
@@ -9,6 +11,7 @@ export interface ApiDependencies {
   store: LiveStore;
   health?: HealthEngine;
   trunkGroups?: Omit<TrunkGroupsDependencies, 'store'>;
+  milestones?: MilestoneBook;
   registry: Registry;
   token?: string;
   startedAt: number;
@@ -71,6 +74,7 @@ export function createHttpApp(deps: ApiDependencies): express.Express {
     res.json(health ? { generatedAt: Date.now(), links: health.links(), groups: health.rollups() } : { generatedAt: Date.now(), links: [], groups: [] });
   });
   if (deps.trunkGroups) api.use(trunkGroupsRouter({ ...deps.trunkGroups, store: deps.store }));
+  api.use(createMilestonesRouter({ book: deps.milestones }));
   app.use('/api/v1', api);
 
   app.use((_req, res) => {

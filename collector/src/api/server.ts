@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { HealthEngine } from '../health/engine.js';
 import type { TrunkGroupsDependencies } from './trunk-groups.js';
+import type { MilestoneBook } from '../inputs/cdr/milestones.js';
 import type { Logger } from '../lib/log.js';
 import type { LiveHub } from '../outputs/live/hub.js';
 import type { LiveStore } from '../outputs/live/store.js';
@@ -17,6 +18,7 @@ export interface ApiServerOptions {
   store: LiveStore;
   health?: HealthEngine;
   trunkGroups?: Omit<TrunkGroupsDependencies, 'store'>;
+  milestones?: MilestoneBook;
   hub: LiveHub;
   registry: Registry;
   log: Logger;
@@ -42,7 +44,7 @@ export class ApiServer {
 
   async start(): Promise<void> {
     const { options } = this;
-    const app = createHttpApp({ store: options.store, health: options.health, trunkGroups: options.trunkGroups, registry: options.registry, token: options.token, startedAt: Date.now(), version: options.version });
+    const app = createHttpApp({ store: options.store, health: options.health, trunkGroups: options.trunkGroups, milestones: options.milestones, registry: options.registry, token: options.token, startedAt: Date.now(), version: options.version });
     this.#live = new LiveSocket({ store: options.store, hub: options.hub, log: options.log, token: options.token, maxUpdatesPerSecond: options.maxUpdatesPerSecond });
     const server = createServer(app);
     server.on('upgrade', (request, socket, head) => {

@@ -24,6 +24,11 @@ export interface InputContext {
   /** Directory where the input may keep checkpoints; survives restarts. */
   readonly stateDir: string;
   readonly timezone: string;
+  /**
+   * Resolves when everything emitted so far has been delivered by every sink: an input that keeps
+   * a read position (CDR offsets) checkpoints it only after this, so a crash re-reads, never loses.
+   */
+  readonly flush: () => Promise<void>;
 }
 
 export interface InputPlugin<Schema extends z.ZodType = z.ZodType> {

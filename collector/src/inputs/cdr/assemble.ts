@@ -1,0 +1,152 @@
+import type { LegBillable } from './formats/index.js';
+import type { CallRecord, CdrRow, Disposition } from './record.js';
+
+/**
+ * Merges the legs of one call (rows sharing a leg key: Asterisk linkedid, FreeSWITCH uuid/bleg_uuid)
+ * into one CallRecord. Switches write the legs of a call when each leg ends, so a call is complete
+ * once the newest end time seen in the file is `holdMs` past the call's last leg (or, when the
+ * file goes quiet, once the wall clock is). Open calls are part of the checkpoint, so a restart
+ * neither loses nor doubles a call whose legs straddle it.
+ */
+interface OpenCall {
+  keys: string[];
+  rows: CdrRow[];
+  lastEndMs: number;
+}
+
+export type AssemblerState = CdrRow[][];
+
+const PRECEDENCE: Record<Disposition, number> = { answered: 3, busy: 2, failed: 1, no_answer: 0 };
+
+export class CallAssembler {
+  readonly #byKey = new Map<string, OpenCall>();
+  /** Open calls in the order they were opened; rows arrive in about end-time order, so the oldest are at the front. */
+  #queue: OpenCall[] = [];
+  #head = 0;
+  #watermark = -Infinity;
+  #lastSweep = -Infinity;
+
+  constructor(private readonly holdMs: number, private readonly billable: () => LegBillable, state?: AssemblerState) {
+    for (const rows of state ?? []) for (const r of rows) this.#join(r);
+  }
+
+  get open(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  /** Adds a row; returns the calls it completes (itself, when it has no leg keys). */
+  add(r: CdrRow, out: CallRecord[]): void {
+    if (!r.legKeys || r.legKeys.length === 0) {
+      out.push(r);
+      return;
+    }
+    this.#join(r);
+    if (r.endMs > this.#watermark) this.#watermark = r.endMs;
+    // Sweeping costs a pass over the open calls: do it once per second of record time.
+    if (this.#watermark - this.#lastSweep >= 1000) {
+      this.#lastSweep = this.#watermark;
+      this.closeBefore(this.#watermark - this.holdMs, out);
+    }
+  }
+
+  /** Completes every open call whose last leg ended before `limitMs` (Infinity: all, at end of input). */
+  closeBefore(limitMs: number, out: CallRecord[]): void {
+    const queue = this.#queue;
+    // Front to back, stopping at the first call still open: a call opened later but ended earlier
+    // waits behind it a little longer, which only delays it.
+    while (this.#head < queue.length) {
+      const call = queue[this.#head]!;
+      if (call.rows.length === 0) {
+        this.#head += 1; // folded into another call
+        continue;
+      }
+      if (call.lastEndMs >= limitMs) break;
+      this.#head += 1;
+      for (const k of call.keys) this.#byKey.delete(k);
+      out.push(this.#merge(call.rows));
+    }
+    if (this.#head > 1024 && this.#head * 2 > queue.length) {
+      this.#queue = queue.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  state(): AssemblerState {
+    return this.#queue.slice(this.#head).filter((c) => c.rows.length > 0).map((c) => c.rows);
+  }
+
+  #join(r: CdrRow): void {
+    const keys = r.legKeys!;
+    // The common case, a row opening a call of its own: one lookup.
+    if (keys.length === 1 && !this.#byKey.has(keys[0]!)) {
+      const call: OpenCall = { keys: [keys[0]!], rows: [r], lastEndMs: r.endMs };
+      this.#queue.push(call);
+      this.#byKey.set(keys[0]!, call);
+      return;
+    }
+    let call: OpenCall | undefined;
+    for (const k of keys) {
+      const found = this.#byKey.get(k);
+      if (!found || found === call) continue;
+      if (!call) call = found;
+      else {
+        // This row links two calls opened separately: fold the second into the first.
+        for (const other of found.rows) call.rows.push(other);
+        for (const otherKey of found.keys) {
+          if (!call.keys.includes(otherKey)) call.keys.push(otherKey);
+          this.#byKey.set(otherKey, call);
+        }
+        call.lastEndMs = Math.max(call.lastEndMs, found.lastEndMs);
+        found.rows = [];
+      }
+    }
+    if (!call) {
+      call = { keys: [], rows: [], lastEndMs: r.endMs };
+      this.#queue.push(call);
+    }
+    call.rows.push(r);
+    call.lastEndMs = Math.max(call.lastEndMs, r.endMs);
+    for (const k of keys) {
+      if (!call.keys.includes(k)) call.keys.push(k);
+      this.#byKey.set(k, call);
+    }
+  }
+
+  #merge(rows: CdrRow[]): CallRecord {
+    // A row is a CallRecord already (its legKeys are simply not read any more).
+    if (rows.length === 1) return rows[0]!;
+    const sum = this.billable() === 'sum';
+    // The caller's leg: the one whose own id is the call's key (Asterisk uniqueid = linkedid), earliest first.
+    const callerLegs = rows.filter((r) => r.id === r.legKeys?.[0]);
+    let first = (callerLegs.length ? callerLegs : rows)[0]!;
+    for (const r of callerLegs) if (r.startMs < first.startMs) first = r;
+    let billableMs = 0;
+    let endMs = -Infinity;
+    let answerMs: number | undefined;
+    let best = first;
+    for (const r of rows) {
+      billableMs = sum ? billableMs + r.billableMs : Math.max(billableMs, r.billableMs);
+      endMs = Math.max(endMs, r.endMs);
+      if (r.answerMs !== undefined && (answerMs === undefined || r.answerMs < answerMs)) answerMs = r.answerMs;
+      if (PRECEDENCE[r.disposition] > PRECEDENCE[best.disposition]) best = r;
+    }
+    // The call's parties and id are those of its first leg (the caller's); outcome from its best leg.
+    const inTrunk = rows.find((r) => r.inTrunk)?.inTrunk;
+    const outTrunk = best.outTrunk ?? rows.find((r) => r.outTrunk)?.outTrunk;
+    return {
+      id: first.id,
+      startMs: first.startMs,
+      ...(answerMs !== undefined ? { answerMs } : {}),
+      endMs,
+      billableMs,
+      src: first.src,
+      dst: first.dst,
+      disposition: best.disposition,
+      ...(best.cause !== undefined ? { cause: best.cause } : {}),
+      ...(best.sipCode !== undefined ? { sipCode: best.sipCode } : {}),
+      ...(inTrunk ? { inTrunk } : {}),
+      ...(outTrunk ? { outTrunk } : {}),
+      ...(first.pddMs !== undefined ? { pddMs: first.pddMs } : {}),
+    };
+  }
+}

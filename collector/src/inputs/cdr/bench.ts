@@ -1,0 +1,125 @@
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Metric } from '../../pipeline/metric.js';
+import { DialPlan, dialPlanSchema } from './dialplan.js';
+import { CdrEngine } from './engine.js';
+import type { CdrFormat } from './formats/index.js';
+import { readCompleteLines } from './read-file.js';
+import { CdrFileReader, newReadOutput } from './reader.js';
+import { simDialPlan, simulateDay } from './sim/generate.js';
+import { Random } from './sim/random.js';
+import { writeDay, type SimFormat } from './sim/writers.js';
+import { Zone } from './zone.js';
+
+export interface CdrThroughput {
+  format: string;
+  lines: number;
+  bytes: number;
+  /** Full ingest: read, split, parse, merge legs, classify, count, build per-call points. Per CPU second (one core). */
+  ingestLinesPerSecond: number;
+  /** The same file read in the same chunks and split into lines, nothing else. */
+  baselineLinesPerSecond: number;
+  /** ingest / baseline. */
+  ratio: number;
+  /** A second reference: read, split into lines, and each line split into fields on the delimiter. */
+  fieldSplitLinesPerSecond: number;
+}
+
+function readFirstLine(fd: number): string {
+  const buffer = Buffer.alloc(4096);
+  const got = readSync(fd, buffer, 0, buffer.length, 0);
+  return buffer.toString('utf8', 0, got).split('\n')[0] ?? '';
+}
+
+/** CPU seconds (user + system) of this process spent in `work`: single-threaded, so this is per core. */
+function cpuSeconds(work: () => void): number {
+  const before = process.cpuUsage();
+  work();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1e6;
+}
+
+/**
+ * CDR ingest throughput next to a plain read-and-split of the same file, measured in the same run
+ * (for `npm run bench`). Without a file, simulates one day of `calls` calls in `format` and
+ * measures its first file (for Kamailio: acc_cdrs, the answered calls).
+ */
+export function measureCdrThroughput(options: { file?: string; format?: SimFormat; calls?: number; timezone?: string } = {}): CdrThroughput {
+  const timezone = options.timezone ?? 'America/New_York';
+  const format: CdrFormat | 'auto' = options.file ? 'auto' : (options.format ?? 'asterisk');
+  let dir: string | undefined;
+  let file = options.file;
+  if (!file) {
+    dir = mkdtempSync(join(tmpdir(), 'callboard-cdr-bench-'));
+    const zone = new Zone(timezone);
+    const day = '2026-03-10';
+    const calls = simulateDay(day, { callsPerDay: options.calls ?? 400_000, days: 1, startDay: day, timezone, seed: 7, meanHoldingSeconds: 150 }, new Random(7), 0);
+    file = writeDay(dir, day, calls, (options.format ?? 'asterisk') as SimFormat, zone)[0]!;
+  }
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      let baselineLines = 0;
+      let bytes = 0;
+      const readAndSplit = () =>
+        cpuSeconds(() => {
+          baselineLines = 0;
+          bytes = readCompleteLines(fd, 0, (text) => {
+            baselineLines += text.split('\n').length - 1;
+          });
+        });
+      readAndSplit();
+      const baseline = readAndSplit();
+      const delimiter = /\|/.test(readFirstLine(fd)) && !readFirstLine(fd).includes(',') ? '|' : ',';
+      let fieldLines = 0;
+      const fieldSplit = cpuSeconds(() => {
+        readCompleteLines(fd, 0, (text) => {
+          for (const line of text.split('\n')) if (line.split(delimiter).length > 0) fieldLines += 1;
+        });
+      });
+      const zone = new Zone(timezone);
+      const plan = simDialPlan();
+      let points = 0;
+      let lines = 0;
+      let detected = 'unknown';
+      const run = () => {
+      const engine = new CdrEngine({
+        source: 'bench',
+        zone,
+        dialPlan: new DialPlan(dialPlanSchema.parse(plan.dialPlan), plan.trunks),
+        perCallPoints: true,
+        keepDays: 0,
+      });
+      const reader = new CdrFileReader(file, { format, sourceZone: zone }, 120_000);
+      points = 0;
+      const seconds = cpuSeconds(() => {
+        readCompleteLines(fd, 0, (text) => {
+          const out = newReadOutput();
+          reader.feed(text, out);
+          const metrics: Metric[] = [];
+          engine.add(out.calls, metrics);
+          points += metrics.length;
+        });
+        const out = newReadOutput();
+        reader.closeBefore(Infinity, out);
+        engine.add(out.calls, []);
+      });
+      lines = reader.state().line;
+      detected = reader.format ?? 'unknown';
+      return seconds;
+      };
+      // The first pass warms the JIT (a collector runs for days); the second is measured.
+      run();
+      const ingest = run();
+      if (points === 0 && lines > 0) throw new Error(`${file}: no calls parsed; is it a CDR file?`);
+      const ingestLinesPerSecond = lines / ingest;
+      const baselineLinesPerSecond = baselineLines / baseline;
+      return { format: detected, fieldSplitLinesPerSecond: fieldLines / fieldSplit, lines, bytes, ingestLinesPerSecond, baselineLinesPerSecond, ratio: ingestLinesPerSecond / baselineLinesPerSecond };
+    } finally {
+      closeSync(fd);
+    }
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}

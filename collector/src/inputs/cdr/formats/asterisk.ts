@@ -1,0 +1,69 @@
+import { CSV_ERROR, CsvFields } from '../csv.js';
+import { reject, row, type CdrRow, type Disposition, type LineResult } from '../record.js';
+import type { Zone } from '../zone.js';
+import { channelPeer } from './fields.js';
+
+/**
+ * Asterisk cdr_csv Master.csv, no header. Columns: accountcode, src, dst, dcontext, clid, channel,
+ * dstchannel, lastapp, lastdata, start, answer, end, duration, billsec, disposition, amaflags
+ * [, uniqueid [, userfield [, peeraccount, linkedid, sequence]]] — 16 to 18 columns before
+ * Asterisk 12, 21 with its newcdrcolumns layout.
+ *
+ * One call can write several rows (parallel Dial, Local channels): rows are merged by linkedid
+ * (uniqueid on old layouts). Billable time counts only ANSWERED rows on real channels, because the
+ * two halves of a Local channel repeat the talk time of the leg they bridge.
+ */
+const COLUMN = { src: 1, dst: 2, channel: 5, dstchannel: 6, start: 9, answer: 10, end: 11, duration: 12, billsec: 13, disposition: 14, uniqueid: 16, linkedid: 19 } as const;
+
+const DISPOSITIONS: Record<string, Disposition> = {
+  ANSWERED: 'answered',
+  'NO ANSWER': 'no_answer',
+  BUSY: 'busy',
+  FAILED: 'failed',
+  CONGESTION: 'failed',
+};
+
+const fields = new CsvFields();
+
+export function parseAsteriskLine(line: string, zone: Zone): LineResult {
+  const f = fields;
+  if (!f.scan(line)) return reject(CSV_ERROR);
+  const n = f.count;
+  if (n < 16 || n > 21 || n === 19 || n === 20) {
+    return reject(`expected 16-18 (Asterisk < 12) or 21 (Asterisk >= 12) columns, got ${n}`);
+  }
+  // Times and numbers are read in place; the text is cut out only to name it in a rejection.
+  const startMs = f.localTime(COLUMN.start, zone);
+  if (startMs === undefined) return reject(`column 10 (start): not a time: "${f.get(COLUMN.start)}"`);
+  const endMs = f.localTime(COLUMN.end, zone);
+  if (endMs === undefined) return reject(`column 12 (end): not a time: "${f.get(COLUMN.end)}"`);
+  let answerMs: number | undefined;
+  if (!f.isEmpty(COLUMN.answer)) {
+    answerMs = f.localTime(COLUMN.answer, zone);
+    if (answerMs === undefined) return reject(`column 11 (answer): not a time: "${f.get(COLUMN.answer)}"`);
+  }
+  const billsec = f.int(COLUMN.billsec);
+  if (billsec === undefined) return reject(`column 14 (billsec): not a whole number of seconds: "${f.get(COLUMN.billsec)}"`);
+  if (f.int(COLUMN.duration) === undefined) return reject(`column 13 (duration): not a whole number of seconds: "${f.get(COLUMN.duration)}"`);
+  const dispositionText = f.get(COLUMN.disposition);
+  const disposition = DISPOSITIONS[dispositionText];
+  if (!disposition) return reject(`column 15 (disposition): unknown value "${dispositionText}"`);
+  const channel = f.get(COLUMN.channel);
+  const realChannel = !channel.startsWith('Local/');
+  const uniqueid = n > COLUMN.uniqueid ? f.get(COLUMN.uniqueid) : '';
+  const callKey = (n === 21 ? f.get(COLUMN.linkedid) : '') || uniqueid;
+  const call: CdrRow = {
+    id: uniqueid || callKey,
+    startMs,
+    answerMs,
+    endMs,
+    billableMs: disposition === 'answered' && realChannel ? billsec * 1000 : 0,
+    src: f.get(COLUMN.src),
+    dst: f.get(COLUMN.dst),
+    disposition,
+    inTrunk: channelPeer(channel),
+    outTrunk: channelPeer(f.get(COLUMN.dstchannel)),
+    legKeys: callKey ? [callKey] : undefined,
+  };
+  return row(call);
+}

@@ -1,0 +1,77 @@
+/**
+ * The normalised call every CDR format is parsed into. Durations are integer milliseconds, so sums
+ * over millions of calls stay exact (minutes are derived from them only when reported).
+ */
+export type Disposition = 'answered' | 'busy' | 'no_answer' | 'failed';
+
+export const DISPOSITIONS: readonly Disposition[] = ['answered', 'busy', 'no_answer', 'failed'];
+
+export interface CallRecord {
+  /** The source's call id (uniqueid, uuid, callId, Call-ID); may be empty when the format has none. */
+  readonly id: string;
+  readonly startMs: number;
+  readonly answerMs?: number;
+  readonly endMs: number;
+  /** Talk time billed, integer milliseconds; 0 for calls not answered. */
+  readonly billableMs: number;
+  readonly src: string;
+  readonly dst: string;
+  readonly disposition: Disposition;
+  /** Q.850 release cause where the format gives one (1..127). */
+  readonly cause?: number;
+  /** Final SIP response code where the format gives one. */
+  readonly sipCode?: number;
+  /** Trunk (peer, gateway, device) the call came in on / went out on, as the switch names it. */
+  readonly inTrunk?: string;
+  readonly outTrunk?: string;
+  /** Post-dial delay (setup to first ring/progress), where the format records it. */
+  readonly pddMs?: number;
+  /** Time of the call's cdr_call point, set by the file reader (see PointClock). */
+  pointTime?: number;
+}
+
+/** One line's parse result: a call (or call leg), a line that is not a call (header, CMR, BYE), or a rejected line. */
+export type LineResult =
+  | { readonly kind: 'row'; readonly row: CdrRow }
+  | { readonly kind: 'skip'; readonly why: string }
+  | { readonly kind: 'reject'; readonly reason: string };
+
+/** A call or call leg; legs sharing any `legKeys` value are merged into one call (see assemble.ts). */
+export interface CdrRow extends CallRecord {
+  readonly legKeys?: readonly string[];
+}
+
+export const reject = (reason: string): LineResult => ({ kind: 'reject', reason });
+export const skip = (why: string): LineResult => ({ kind: 'skip', why });
+export const row = (r: CdrRow): LineResult => ({ kind: 'row', row: r });
+
+/** Q.850 causes that are the called party's doing rather than the network's. */
+export function dispositionFromCause(cause: number | undefined): Disposition {
+  switch (cause) {
+    case 17: // user busy
+      return 'busy';
+    case 18: // no user responding
+    case 19: // no answer from user (user alerted)
+      return 'no_answer';
+    default:
+      return 'failed';
+  }
+}
+
+/** SIP final response → disposition, per RFC 3398 §8.2.6.1 mapping of 486/600 to busy and 480/408/487 to no answer. */
+export function dispositionFromSip(code: number): Disposition {
+  if (code >= 200 && code < 300) return 'answered';
+  if (code === 486 || code === 600) return 'busy';
+  if (code === 480 || code === 408 || code === 487) return 'no_answer';
+  return 'failed';
+}
+
+/** RFC 3398 §8.2.6.1 (SIP response → ISDN cause), for formats that only record the SIP code. */
+export function q850FromSip(code: number): number | undefined {
+  const table: Record<number, number> = {
+    400: 41, 401: 21, 402: 21, 403: 21, 404: 1, 405: 63, 406: 79, 407: 21, 408: 102, 410: 22, 413: 127, 414: 127, 415: 79,
+    416: 127, 420: 127, 423: 127, 480: 18, 481: 41, 482: 25, 483: 25, 484: 28, 485: 1, 486: 17, 487: 127, 488: 127,
+    500: 41, 501: 79, 502: 38, 503: 41, 504: 102, 505: 127, 513: 127, 600: 17, 603: 21, 604: 1, 606: 58,
+  };
+  return table[code];
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { isValidDay, Zone } from './zone.js';
+
+const ny = new Zone('America/New_York');
+
+describe('Zone', () => {
+  it.each([
+    ['2026-03-08', 23],
+    ['2026-11-01', 25],
+    ['2026-07-04', 24],
+    ['2024-03-10', 23],
+  ])('%s in New York is %i hours long', (day, hours) => {
+    const { start, end } = ny.dayRange(day);
+    expect((end - start) / 3_600_000).toBe(hours);
+  });
+
+  it('reads local times across the DST changes', () => {
+    expect(ny.parseLocal('2026-07-04 12:00:00')).toBe(Date.parse('2026-07-04T16:00:00Z'));
+    expect(ny.parseLocal('2026-01-15 23:59:59')).toBe(Date.parse('2026-01-16T04:59:59Z'));
+    // Spring forward: 02:30 does not exist and is read as 03:30 EDT.
+    expect(ny.parseLocal('2026-03-08 02:30:00')).toBe(Date.parse('2026-03-08T07:30:00Z'));
+    // Fall back: 01:30 happens twice; the earlier (EDT) instant is taken.
+    expect(ny.parseLocal('2026-11-01 01:30:00')).toBe(Date.parse('2026-11-01T05:30:00Z'));
+    expect(ny.parseLocal('2026-11-01 03:00:00.250')).toBe(Date.parse('2026-11-01T08:00:00.250Z'));
+  });
+
+  it('rejects what is not a local time', () => {
+    for (const text of ['', '2026-13-01 00:00:00', '2026-01-01 24:00:00', '2026-01-01T00:61:00', 'yesterday at noon', '2026-01-01 00:00:00Z']) {
+      expect(ny.parseLocal(text), text).toBeUndefined();
+    }
+  });
+
+  it('puts instants on their local day, hour and minute', () => {
+    expect(ny.dayOf(Date.parse('2026-11-02T04:59:59Z'))).toBe('2026-11-01');
+    expect(ny.dayOf(Date.parse('2026-11-02T05:00:00Z'))).toBe('2026-11-02');
+    expect(ny.dayOf(Date.parse('2026-11-01T03:59:59Z'))).toBe('2026-10-31');
+    expect(ny.hourStart(Date.parse('2026-11-01T06:20:00Z'))).toBe(Date.parse('2026-11-01T06:00:00Z'));
+    expect(ny.minuteOfDay(Date.parse('2026-07-04T16:45:00Z'))).toBe(12 * 60 + 45);
+    expect(new Zone('Asia/Kolkata').hourStart(Date.parse('2026-07-04T16:45:00Z'))).toBe(Date.parse('2026-07-04T16:30:00Z'));
+  });
+
+  it('does day arithmetic', () => {
+    expect(Zone.addDays('2026-02-27', 2)).toBe('2026-03-01');
+    expect(Zone.weekday('2026-11-25')).toBe(3);
+    expect(isValidDay('2026-02-29')).toBe(false);
+    expect(isValidDay('2028-02-29')).toBe(true);
+  });
+});

@@ -1,0 +1,185 @@
+/**
+ * Wall-clock arithmetic in one IANA zone (the carrier's day, or the zone a switch writes local
+ * times in), built on Intl with caches so that it costs almost nothing per CDR line.
+ * A local day runs from one local midnight to the next: 23 h or 25 h on DST change days.
+ */
+const SLOT_MS = 15 * 60_000; // every real zone changes offset on a quarter hour
+
+export interface LocalDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+export class Zone {
+  readonly #format: Intl.DateTimeFormat;
+  readonly #offsets = new Map<number, number>();
+  readonly #hourOffsets = new Map<string, number>();
+  #lastHourKey = '';
+  #lastHourStart = 0;
+  #dayStart = 1;
+  #dayEnd = 0;
+  #dayName = '';
+
+  constructor(readonly name: string) {
+    this.#format = new Intl.DateTimeFormat('en-US', {
+      timeZone: name,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+  }
+
+  /** Local time minus UTC at the instant, in ms (e.g. -18 000 000 for EST). */
+  offsetAt(epochMs: number): number {
+    const slot = Math.floor(epochMs / SLOT_MS);
+    let offset = this.#offsets.get(slot);
+    if (offset === undefined) {
+      const at = slot * SLOT_MS;
+      const p: Record<string, number> = {};
+      for (const part of this.#format.formatToParts(at)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+      offset = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - at;
+      if (this.#offsets.size > 100_000) this.#offsets.clear();
+      this.#offsets.set(slot, offset);
+    }
+    return offset;
+  }
+
+  /**
+   * The instant a local wall-clock time names. In the repeated hour of a fall-back day the earlier
+   * instant is taken; a time in the skipped spring-forward hour is read with the offset before the
+   * change (02:30 → 03:30 EDT), as JavaScript's Date does.
+   */
+  toEpoch(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number {
+    const asUtc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+    let best: number | undefined;
+    for (const probe of [asUtc - 86_400_000, asUtc, asUtc + 86_400_000]) {
+      const offset = this.offsetAt(probe);
+      const candidate = asUtc - offset;
+      if (this.offsetAt(candidate) === offset && (best === undefined || candidate < best)) best = candidate;
+    }
+    return best ?? asUtc - this.offsetAt(asUtc - 86_400_000);
+  }
+
+  /** "YYYY-MM-DD HH:MM:SS[.fff…]" (or with T) read as local time; undefined when not that shape. */
+  parseLocal(text: string): number | undefined {
+    return this.parseLocalAt(text, 0, text.length);
+  }
+
+  /** parseLocal of text[start, end), without cutting it out first (CDR parsers read fields in place). */
+  parseLocalAt(text: string, start: number, end: number): number | undefined {
+    const length = end - start;
+    if (length < 19) return undefined;
+    const minute = twoDigits(text, start + 14);
+    const second = twoDigits(text, start + 17);
+    if (minute === undefined || second === undefined || text.charCodeAt(start + 16) !== 58 || text.charCodeAt(start + 13) !== 58 || minute > 59 || second > 60) {
+      return undefined;
+    }
+    let ms = 0;
+    if (length > 19) {
+      const fraction = text.slice(start + 20, end);
+      if (text.charCodeAt(start + 19) !== 46 || !/^\d+$/.test(fraction)) return undefined;
+      ms = Math.round(Number(`0.${fraction}`) * 1000);
+    }
+    // CDRs come in time order: most lines fall in the same hour as the line before.
+    if (this.#lastHourKey !== '' && text.startsWith(this.#lastHourKey, start)) return this.#lastHourStart + minute * 60_000 + second * 1000 + ms;
+    const hourKey = text.slice(start, start + 13);
+    let hourStart = this.#hourOffsets.get(hourKey);
+    if (hourStart === undefined) {
+      const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2})$/.exec(hourKey);
+      if (!m) return undefined;
+      const [y, mo, d, h] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
+      if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23) return undefined;
+      hourStart = this.toEpoch(y, mo, d, h);
+      if (this.#hourOffsets.size > 50_000) this.#hourOffsets.clear();
+      this.#hourOffsets.set(hourKey, hourStart);
+    }
+    this.#lastHourKey = hourKey;
+    this.#lastHourStart = hourStart;
+    return hourStart + minute * 60_000 + second * 1000 + ms;
+  }
+
+  localDate(epochMs: number): LocalDate {
+    const d = new Date(epochMs + this.offsetAt(epochMs));
+    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+  }
+
+  /** Local day (YYYY-MM-DD) of an instant; cached for the current day, so a stream of calls costs two comparisons each. */
+  dayOf(epochMs: number): string {
+    if (epochMs >= this.#dayStart && epochMs < this.#dayEnd) return this.#dayName;
+    const { year, month, day } = this.localDate(epochMs);
+    this.#dayName = formatDay(year, month, day);
+    this.#dayStart = this.toEpoch(year, month, day);
+    this.#dayEnd = this.toEpoch(year, month, day + 1);
+    return this.#dayName;
+  }
+
+  /** [start, end) of a local day in epoch ms. */
+  dayRange(day: string): { start: number; end: number } {
+    const { year, month, day: d } = parseDay(day);
+    return { start: this.toEpoch(year, month, d), end: this.toEpoch(year, month, d + 1) };
+  }
+
+  /** Start of the local hour containing the instant (hours are real hours: a 25-h day has 25). */
+  hourStart(epochMs: number): number {
+    const offset = this.offsetAt(epochMs);
+    const local = epochMs + offset;
+    return local - (((local % 3_600_000) + 3_600_000) % 3_600_000) - offset;
+  }
+
+  /** Minutes since local midnight on the wall clock (0..1439), for time-of-day profiles. */
+  minuteOfDay(epochMs: number): number {
+    const local = epochMs + this.offsetAt(epochMs);
+    return Math.floor((((local % 86_400_000) + 86_400_000) % 86_400_000) / 60_000);
+  }
+
+  /** Day of week of a local day, 0 = Sunday. */
+  static weekday(day: string): number {
+    const { year, month, day: d } = parseDay(day);
+    return new Date(Date.UTC(year, month - 1, d)).getUTCDay();
+  }
+
+  static addDays(day: string, n: number): string {
+    const { year, month, day: d } = parseDay(day);
+    const t = new Date(Date.UTC(year, month - 1, d + n));
+    return formatDay(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
+  }
+}
+
+function twoDigits(text: string, at: number): number | undefined {
+  const a = text.charCodeAt(at) - 48;
+  const b = text.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : undefined;
+}
+
+export function formatDay(year: number, month: number, day: number): string {
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+export const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function parseDay(day: string): LocalDate {
+  const m = DAY_PATTERN.exec(day);
+  if (!m) throw new Error(`expected a day as YYYY-MM-DD, got "${day}"`);
+  return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
+}
+
+export function isValidDay(day: string): boolean {
+  const m = DAY_PATTERN.exec(day);
+  if (!m) return false;
+  const t = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return formatDay(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate()) === day;
+}
+
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
