@@ -8,6 +8,20 @@ import { measureLiveLatency } from '../bench/live-latency.js';
 export async function benchCommand(options: { calls: string; cps: string }): Promise<void> {
   const say = (text: string) => process.stdout.write(`${text}\n`);
   const root = process.cwd();
+
+  say('CDR ingest: a simulated day per format, full ingest vs a plain read-and-split of the same file (lines/s per core) …');
+  const { measureCdrThroughput } = await import('../inputs/cdr/bench.js');
+  const cdr = (['asterisk', 'freeswitch', 'cucm', 'kamailio'] as const).map((format) => measureCdrThroughput({ format }));
+  say(
+    formatTable(
+      'CDR ingest (lines/s per core)',
+      cdr.map((r) => ({ format: r.format, lines: r.lines, ingest: Math.round(r.ingestLinesPerSecond), 'read+split': Math.round(r.baselineLinesPerSecond), 'read+split+fields': Math.round(r.fieldSplitLinesPerSecond), 'ingest / read+split': r.ratio })),
+      2,
+    ),
+  );
+  say('goals: ≥ 500,000 lines/s/core and ≥ 0.25 of read+split');
+  say(`saved ${saveResults(root, 'cdr-ingest', cdr)}`);
+
   say(`Live latency: ${options.calls} calls at ${options.cps} calls/s through Kamailio; 200 OK at the answering SIPp → /live frame counting the call …`);
   const rows = await measureLiveLatency({ calls: Number(options.calls), cps: Number(options.cps) });
   say(formatTable('200 OK → /live frame (ms)', rows as never[]));
