@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePorts } from './ports.js';
 import { spawnService, waitFor, type ServiceHandle } from './process.js';
+import { launchOnFreePorts, restartable, type Restartable } from './restartable.js';
 import { workDir } from './work-dir.js';
 
 export interface InfluxdOptions {
@@ -16,7 +17,7 @@ export interface InfluxdOptions {
   startTimeoutMs?: number;
 }
 
-export interface Influxd {
+export interface Influxd extends Restartable {
   /** http://127.0.0.1:<port> */
   url: string;
   port: number;
@@ -25,17 +26,7 @@ export interface Influxd {
   dir: string;
   configFile: string;
   logFile: string;
-  /** The current process; replaced by restart(). */
-  readonly handle: ServiceHandle;
-  /** Stops influxd; removes dir if startInfluxd created it (set CALLBOARD_KEEP_DEVSTACK=1 to keep). */
-  stop(): Promise<void>;
-  /** Stops (if running) and starts again: same dir, same ports, data kept. */
-  restart(): Promise<void>;
-  /** SIGKILL, as in a crash; restart() brings it back. */
-  kill9(): Promise<void>;
 }
-
-const PORT_ATTEMPTS = 3;
 
 export function renderInfluxdConfig(o: { dir: string; httpPort: number; rpcPort: number }): string {
   return `# influxd 1.6.7, Callboard devstack: loopback only, written by influxd.ts
@@ -109,7 +100,6 @@ export async function startInfluxd(options: InfluxdOptions = {}): Promise<Influx
 
   let httpPort = 0;
   let rpcPort = 0;
-  let handle: ServiceHandle | undefined;
 
   const launch = async (): Promise<ServiceHandle> => {
     const h = await spawnService({ name: 'influxd', command: 'influxd', args: ['run', '-config', configFile], cwd: dir, env, logFile });
@@ -127,39 +117,14 @@ export async function startInfluxd(options: InfluxdOptions = {}): Promise<Influx
     return h;
   };
 
-  // A port can be taken between our probe and influxd's bind: then try fresh ones.
-  for (let attempt = 1; ; attempt++) {
-    [httpPort, rpcPort] = (await freePorts(2, 'tcp')) as [number, number];
-    writeFileSync(configFile, renderInfluxdConfig({ dir, httpPort, rpcPort }));
-    try {
-      handle = await launch();
-      break;
-    } catch (error) {
-      if (attempt >= PORT_ATTEMPTS || !/address already in use/.test(String(error))) throw error;
-    }
-  }
+  const first = await launchOnFreePorts(
+    async () => {
+      [httpPort, rpcPort] = (await freePorts(2, 'tcp')) as [number, number];
+      writeFileSync(configFile, renderInfluxdConfig({ dir, httpPort, rpcPort }));
+    },
+    launch,
+    (error) => /address already in use/.test(String(error)),
+  );
 
-  const url = `http://127.0.0.1:${httpPort}`;
-  return {
-    url,
-    port: httpPort,
-    rpcPort,
-    dir,
-    configFile,
-    logFile,
-    get handle() {
-      return handle!;
-    },
-    async stop() {
-      await handle!.stop();
-      work.release();
-    },
-    async restart() {
-      await handle!.stop();
-      handle = await launch();
-    },
-    async kill9() {
-      await handle!.kill9();
-    },
-  };
+  return restartable({ url: `http://127.0.0.1:${httpPort}`, port: httpPort, rpcPort, dir, configFile, logFile }, first, launch, () => work.release());
 }

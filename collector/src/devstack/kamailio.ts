@@ -12,6 +12,7 @@ import { KamailioRpc } from '../inputs/kamailio/rpc.js';
 import { freePorts, udpSocketsBoundTo } from './ports.js';
 import { spawnService, waitFor, type ServiceHandle } from './process.js';
 import { fillTemplate } from './template.js';
+import { launchOnFreePorts, restartable, type Restartable } from './restartable.js';
 import { workDir } from './work-dir.js';
 
 const run = promisify(execFile);
@@ -39,7 +40,7 @@ export interface KamailioOptions {
   sharedMemoryMb?: number;
 }
 
-export interface Kamailio {
+export interface Kamailio extends Restartable {
   sipPort: number;
   httpPort: number;
   /** http://127.0.0.1:<httpPort>/RPC */
@@ -53,15 +54,7 @@ export interface Kamailio {
   /** acc flatstore files: acc_<n>.log (transactions), acc_cdrs_<n>.log (CDRs) */
   accDir: string;
   dispatcherList: string;
-  /** The current process; replaced by restart(). */
-  readonly handle: ServiceHandle;
   rpc<T = unknown>(method: string, params?: unknown[]): Promise<T>;
-  /** Stops Kamailio; removes dir if startKamailio created it (CALLBOARD_KEEP_DEVSTACK=1 keeps it). */
-  stop(): Promise<void>;
-  /** SIGKILL to the whole process group, as in a crash; restart() brings it back. */
-  kill9(): Promise<void>;
-  /** Stops (if running) and starts again with the same ports and config. */
-  restart(): Promise<void>;
 }
 
 export type GatewayFlags = 'AP' | 'IP' | 'DX' | 'TX' | 'AX' | 'IX' | 'TP' | string;
@@ -76,7 +69,6 @@ export interface DispatcherTarget {
   latency?: { avg: number; std: number; est: number; max: number; timeout: number };
 }
 
-const PORT_ATTEMPTS = 3;
 
 export function gatewayUri(port: number): string {
   return `sip:127.0.0.1:${port}`;
@@ -152,7 +144,6 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   let sipPort = 0;
   let httpPort = 0;
   let evapiPort = 0;
-  let handle: ServiceHandle | undefined;
   const rpcUrlFor = (): string => `http://127.0.0.1:${httpPort}/RPC`;
 
   const launch = async (): Promise<ServiceHandle> => {
@@ -181,50 +172,36 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     return h;
   };
 
-  for (let attempt = 1; ; attempt++) {
-    [sipPort] = (await freePorts(1, 'udp')) as [number];
-    [httpPort, evapiPort] = (await freePorts(2, 'tcp')) as [number, number];
-    writeFileSync(
-      cfgFile,
-      renderKamailioConfig({ workDir: dir, sipPort, httpPort, evapiPort, dispatcherList, accDir, pingIntervalS }),
-    );
-    if (attempt === 1) await checkConfig(cfgFile);
-    try {
-      handle = await launch();
-      break;
-    } catch (error) {
-      if (attempt >= PORT_ATTEMPTS || !/address already in use/i.test(String(error))) throw error;
-    }
-  }
+  const first = await launchOnFreePorts(
+    async (attempt) => {
+      [sipPort] = (await freePorts(1, 'udp')) as [number];
+      [httpPort, evapiPort] = (await freePorts(2, 'tcp')) as [number, number];
+      writeFileSync(cfgFile, renderKamailioConfig({ workDir: dir, sipPort, httpPort, evapiPort, dispatcherList, accDir, pingIntervalS }));
+      if (attempt === 1) await checkConfig(cfgFile);
+    },
+    launch,
+    (error) => /address already in use/i.test(String(error)),
+  );
 
   const rpcUrl = rpcUrlFor();
-  return {
-    sipPort,
-    httpPort,
-    rpcUrl,
-    metricsUrl: `http://127.0.0.1:${httpPort}/metrics`,
-    evapiPort,
-    dir,
-    cfgFile,
-    logFile,
-    accDir,
-    dispatcherList,
-    get handle() {
-      return handle!;
+  return restartable(
+    {
+      sipPort,
+      httpPort,
+      rpcUrl,
+      metricsUrl: `http://127.0.0.1:${httpPort}/metrics`,
+      evapiPort,
+      dir,
+      cfgFile,
+      logFile,
+      accDir,
+      dispatcherList,
+      rpc: <T,>(method: string, params: unknown[] = []) => new KamailioRpc(rpcUrl, 2000).call(method, params) as Promise<T>,
     },
-    rpc: <T,>(method: string, params: unknown[] = []) => new KamailioRpc(rpcUrl, 2000).call(method, params) as Promise<T>,
-    async stop() {
-      await handle!.stop();
-      work.release();
-    },
-    async kill9() {
-      await handle!.kill9();
-    },
-    async restart() {
-      await handle!.stop();
-      handle = await launch();
-    },
-  };
+    first,
+    launch,
+    () => work.release(),
+  );
 }
 
 interface RawDispatcherList {

@@ -20,6 +20,7 @@ import { freePort, freeUdpPortWithSibling } from './ports.js';
 import { spawnService, waitFor, type ServiceHandle } from './process.js';
 import { sipOptions } from './sip-options.js';
 import { summarizeSippStats, type SippStats } from './sipp-stats.js';
+import { launchOnFreePorts, restartable, type Restartable } from './restartable.js';
 import { workDir } from './work-dir.js';
 
 export const SIPP_UAS_SCENARIO = fileURLToPath(new URL('./sipp/uas.xml', import.meta.url));
@@ -58,19 +59,15 @@ export interface UasOptions {
   startTimeoutMs?: number;
 }
 
-export interface Uas {
+/** stop() makes it stop answering: Kamailio's OPTIONS probe then marks the gateway IP; restart() answers again on the same port. */
+export interface Uas extends Restartable {
   port: number;
   /** sip:127.0.0.1:<port>, as in dispatcher.list */
   uri: string;
   dir: string;
   logFile: string;
   errorLog: string;
-  messageLog?: string;
-  readonly handle: ServiceHandle;
-  /** Stops answering (process gone): Kamailio's OPTIONS probe then marks the gateway IP. */
-  stop(): Promise<void>;
-  /** Starts answering again on the same port. */
-  restart(): Promise<void>;
+  messageLog?: string | undefined;
 }
 
 export async function startUas(options: UasOptions = {}): Promise<Uas> {
@@ -81,7 +78,6 @@ export async function startUas(options: UasOptions = {}): Promise<Uas> {
   const errorLog = join(dir, `${name}-errors.log`);
   const messageLog = options.traceMsg ? join(dir, `${name}-messages.log`) : undefined;
   let port = options.port ?? (await freePort('udp'));
-  let handle: ServiceHandle | undefined;
 
   const launch = async (): Promise<ServiceHandle> => {
     const args = [
@@ -108,36 +104,16 @@ export async function startUas(options: UasOptions = {}): Promise<Uas> {
     return h;
   };
 
-  for (let attempt = 1; ; attempt++) {
-    try {
-      handle = await launch();
-      break;
-    } catch (error) {
-      // 254 = could not bind: the free port was taken meanwhile; pick another unless it was given
-      if (options.port !== undefined || attempt >= 3 || !/exited \(254\)/.test(String(error))) throw error;
-      port = await freePort('udp');
-    }
-  }
+  const first = await launchOnFreePorts(
+    async (attempt) => {
+      if (attempt > 1) port = await freePort('udp');
+    },
+    launch,
+    // 254 = could not bind: the free port was taken meanwhile; pick another unless it was given
+    (error) => options.port === undefined && /exited \(254\)/.test(String(error)),
+  );
 
-  return {
-    port,
-    uri: `sip:127.0.0.1:${port}`,
-    dir,
-    logFile,
-    errorLog,
-    messageLog,
-    get handle() {
-      return handle!;
-    },
-    async stop() {
-      await handle!.stop();
-      work.release();
-    },
-    async restart() {
-      await handle!.stop();
-      handle = await launch();
-    },
-  };
+  return restartable({ port, uri: `sip:127.0.0.1:${port}`, dir, logFile, errorLog, messageLog }, first, launch, () => work.release());
 }
 
 // ---------------------------------------------------------------- UAC (callers)
