@@ -14,6 +14,18 @@ export default defineConfig({
         },
       },
       {
+        // The Grafana panel: @grafana/* ship ESM that imports CSS and CommonJS named exports, so all of
+        // it is inlined (transformed by vite) rather than loaded by Node; jsdom for the components.
+        test: {
+          name: 'plugin',
+          include: ['plugin/src/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+          setupFiles: ['plugin/src/testing/vitest.setup.ts'],
+          server: { deps: { inline: [/@grafana\//] } },
+          testTimeout: 60_000,
+        },
+      },
+      {
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts'],

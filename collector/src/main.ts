@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerCdrCommands } from './cli/cdr.js';
+import { registerPreviewCommand } from './cli/preview.js';
 import { registerSimCommands } from './cli/sim.js';
 import { ConfigError } from './config.js';
 import { VERSION } from './version.js';
@@ -39,6 +40,7 @@ program
   .description('run the local demo: private InfluxDB, Kamailio with SIPp trunks and callers, and the collector (what `npm start` runs)')
   .option('--dir <dir>', 'where the demo keeps its data', '.callboard')
   .option('--api-port <port>', 'collector API port on 127.0.0.1', '8089')
+  .option('--preview-port <port>', 'panel preview page port on 127.0.0.1', '8090')
   .option('--cps <n>', 'new calls per second', '5')
   .option('--hold-s <s>', 'hold time of answered calls, seconds', '20')
   .action(async (options) => (await import('./cli/demo.js')).demoCommand(options));
@@ -52,6 +54,7 @@ program
 
 registerCdrCommands(program);
 registerSimCommands(program);
+registerPreviewCommand(program);
 
 try {
   await program.parseAsync();

@@ -1,5 +1,6 @@
 import { formatTable, saveResults } from '../bench/report.js';
 import { measureLiveLatency } from '../bench/live-latency.js';
+import { benchPanelUpdates } from '../bench/panel-update.js';
 
 /**
  * `callboard bench` (what `npm run bench` runs). Benchmarks are not tests: they print figures
@@ -29,5 +30,11 @@ export async function benchCommand(options: { calls: string; cps: string }): Pro
   say(formatTable('ratio to polling alone (p99, lower is better)', rows.map((r) => ({ mode: r.mode, 'p99 / polling p99': r.p99 / polling.p99 })), 2));
   say(`goals: p99 ≤ 250 ms with evapi events, ≤ 1500 ms with polling alone`);
   say(`saved ${saveResults(root, 'live-latency', rows)}`);
+
+  say('Panel: scripting per /live update on the link-health view in Debian Chromium, 1,000 tiles beside 100 …');
+  const panel = await benchPanelUpdates();
+  say(formatTable('panel live update (ms)', panel as never[]));
+  say('goal: ≤ 16 ms scripting per update with 1,000 tiles');
+  say(`saved ${saveResults(root, 'panel-update', panel)}`);
   process.exit(0);
 }

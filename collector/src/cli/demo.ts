@@ -7,10 +7,13 @@ import { startInfluxd } from '../devstack/influxd.js';
 import { startKamailio } from '../devstack/kamailio.js';
 import { startUac, startUas } from '../devstack/sipp.js';
 import { createLogger } from '../lib/log.js';
+import { previewPanels } from '../preview/panels.js';
+import { startPreviewServer } from '../preview/server.js';
 
 export interface DemoOptions {
   dir: string;
   apiPort: string;
+  previewPort: string;
   cps: string;
   holdS: string;
 }
@@ -54,8 +57,14 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   const traffic = await startUac({ target: `127.0.0.1:${kamailio.sipPort}`, calls: 10_000_000, rateCps: cps, holdMs, busyEvery: 8 });
 
   const api = collector.api.url;
+  const preview = await startPreviewServer({
+    port: Number(options.previewPort),
+    influx: { url: influxd.url, database: 'callboard' },
+    panels: previewPanels({ live: { url: `${api.replace('http', 'ws')}/live`, token }, staleAfterSeconds: 10 }),
+  });
   say('');
   say('Callboard demo is running (Ctrl-C stops everything):');
+  say(`  panel      ${preview.url}/?view=calls   (also ?view=links, ?view=milestone; &theme=light)`);
   say(`  API        ${api}/api/v1/snapshot   (Authorization: Bearer ${token})`);
   say(`  live ws    ${api.replace('http', 'ws')}/live`);
   say(`  metrics    ${api}/metrics`);
@@ -68,7 +77,8 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     if (stopping) return;
     stopping = true;
     say('\nStopping …');
-    await traffic.stop().catch(() => undefined);
+    await preview.close();
+    await traffic.handle.stop(); // not the soft stop: that waits for every call in progress to end
     await collector.stop();
     await Promise.allSettled([kamailio.stop(), trunkA.stop(), trunkB.stop()]);
     await influxd.stop();
