@@ -1,5 +1,6 @@
 // The cdr input tailing files in-process: rotation by rename and by truncation, a partial last
 // line, and garbage lines going to quarantine while the good ones are counted.
+import { Registry } from 'prom-client';
 import { appendFileSync, mkdtempSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ function harness(paths: string[], extra: Record<string, unknown> = {}) {
   const make = () =>
     new CdrInput(cdrConfigSchema.parse({ type: 'cdr', name: 'ss1', paths, format: 'kamailio', ...extra }), {
       log: createLogger({ level: 'silent' }),
+      registry: new Registry(),
       stateDir: join(dir, 'state'),
       timezone: 'America/New_York',
       flush: async () => void (flushes += 1),
@@ -128,6 +130,7 @@ describe('cdr input: sink outage', () => {
     const emitted: Metric[] = [];
     const input = new CdrInput(cdrConfigSchema.parse({ type: 'cdr', name: 'ss1', paths: [file], format: 'kamailio', pollInterval: '1h' }), {
       log: createLogger({ level: 'silent' }),
+      registry: new Registry(),
       stateDir: state,
       timezone: 'America/New_York',
       flush: async () => {

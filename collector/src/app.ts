@@ -60,7 +60,7 @@ export class Collector {
       (metrics) => [...metrics, ...this.health.observe(metrics)],
     ]);
     const flush = async () => void (await Promise.all(this.#sinks.map((s) => s.flush())));
-    const context = { log, stateDir: config.stateDir, timezone: config.timezone, flush };
+    const context = { log, stateDir: config.stateDir, timezone: config.timezone, registry: this.registry, flush };
     this.#inputs = config.inputs.map((inputConfig) => findInputPlugin(inputConfig.type)!.create(inputConfig as never, context));
     this.#scheduler = new Scheduler(this.#inputs, this.#pipeline.emit, log, this.registry);
     this.#hub = new LiveHub(this.store, config.api.maxUpdatesPerSecond);

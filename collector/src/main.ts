@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerCdrCommands } from './cli/cdr.js';
 import { registerPreviewCommand } from './cli/preview.js';
 import { registerSimCommands } from './cli/sim.js';
+import { registerSnmpCommands } from './cli/snmp.js';
 import { ConfigError } from './config.js';
 import { VERSION } from './version.js';
 
@@ -54,6 +55,7 @@ program
 
 registerCdrCommands(program);
 registerSimCommands(program);
+registerSnmpCommands(program);
 registerPreviewCommand(program);
 
 try {

@@ -4,6 +4,7 @@ import type { HealthEngine } from '../health/engine.js';
 import { trunkGroupsRouter, type TrunkGroupsDependencies } from './trunk-groups.js';
 import type { MilestoneBook } from '../inputs/cdr/milestones.js';
 import { createMilestonesRouter } from './milestones.js';
+import { snmpTargetsReport } from '../inputs/snmp/targets-report.js';
 import type { LiveStore, LiveSeries } from '../outputs/live/store.js';
 import { presentedToken, tokenMatches } from './auth.js';
 
@@ -75,6 +76,10 @@ export function createHttpApp(deps: ApiDependencies): express.Express {
   });
   if (deps.trunkGroups) api.use(trunkGroupsRouter({ ...deps.trunkGroups, store: deps.store }));
   api.use(createMilestonesRouter({ book: deps.milestones }));
+  api.get('/targets', (req, res) => {
+    const top = Math.min(1000, Math.max(1, Number(req.query.top) || 20));
+    res.json({ generatedAt: Date.now(), ...snmpTargetsReport(top) });
+  });
   app.use('/api/v1', api);
 
   app.use((_req, res) => {

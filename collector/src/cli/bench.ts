@@ -1,6 +1,7 @@
 import { formatTable, saveResults } from '../bench/report.js';
 import { measureLiveLatency } from '../bench/live-latency.js';
 import { benchPanelUpdates } from '../bench/panel-update.js';
+import { measureSnmpPolling, snmpRatioRows } from '../bench/snmp-polling.js';
 
 /**
  * `callboard bench` (what `npm run bench` runs). Benchmarks are not tests: they print figures
@@ -30,6 +31,13 @@ export async function benchCommand(options: { calls: string; cps: string }): Pro
   say(formatTable('ratio to polling alone (p99, lower is better)', rows.map((r) => ({ mode: r.mode, 'p99 / polling p99': r.p99 / polling.p99 })), 2));
   say(`goals: p99 ≤ 250 ms with evapi events, ≤ 1500 ms with polling alone`);
   say(`saved ${saveResults(root, 'live-latency', rows)}`);
+
+  say('SNMP polling: simulated IADs, callboard vs prometheus-snmp-exporter (same devices, same 8 varbinds) …');
+  const snmpRows = await measureSnmpPolling({ log: say });
+  say(formatTable('SNMP polling (CPU and RSS from /proc over two whole cycles)', snmpRows as never[], 3));
+  say(formatTable('callboard ÷ snmp_exporter (CPU/poll, RSS: lower is better)', snmpRatioRows(snmpRows), 2));
+  say('goals: 4,000 IAD polls/s (60,000 every 15 s), CPU/poll ≤ 0.5 × snmp_exporter, RSS ≤ 400 MB at 60,000');
+  say(`saved ${saveResults(root, 'snmp-polling', snmpRows)}`);
 
   say('Panel: scripting per /live update on the link-health view in Debian Chromium, 1,000 tiles beside 100 …');
   const panel = await benchPanelUpdates();

@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import type { z } from 'zod';
 import type { Logger } from '../lib/log.js';
 import type { MeasurementSchema, Metric } from '../pipeline/metric.js';
@@ -24,6 +25,8 @@ export interface InputContext {
   /** Directory where the input may keep checkpoints; survives restarts. */
   readonly stateDir: string;
   readonly timezone: string;
+  /** The collector's self-metrics registry (served on /metrics). */
+  readonly registry: Registry;
   /**
    * Resolves when everything emitted so far has been delivered by every sink: an input that keeps
    * a read position (CDR offsets) checkpoints it only after this, so a crash re-reads, never loses.

@@ -2,6 +2,7 @@
 // and fsyncs it on flush: the crash tests kill -9 this process and check the file afterwards.
 // Usage: node --import tsx run-input.ts '<cdr input config as JSON>' <stateDir> <out.jsonl> [timezone]
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { Registry } from 'prom-client';
 import { createLogger } from '../../../lib/log.js';
 import type { Metric } from '../../../pipeline/metric.js';
 import { cdrConfigSchema } from '../config.js';
@@ -14,6 +15,7 @@ const fd = openSync(outFile, 'a');
 let pending: Metric[] = [];
 const input = new CdrInput(cdrConfigSchema.parse(JSON.parse(configJson)), {
   log: createLogger({ level: 'warn' }),
+  registry: new Registry(),
   stateDir,
   timezone,
   flush: async () => {

@@ -1,0 +1,53 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+// Only names here: the commands' code (net-snmp, the simulator) is imported when one runs.
+import type { PollFlags, SimFlags } from '../inputs/snmp/cli-actions.js';
+import { PROFILE_NAMES } from '../inputs/snmp/profiles/index.js';
+
+const positiveInt = (what: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${what} must be a whole number >= 0, got "${value}"`);
+  return n;
+};
+
+const profileList = (value: string, previous: string[] = []) => {
+  const names = value.split(',').map((s) => s.trim());
+  for (const n of names) if (n !== 'auto' && !PROFILE_NAMES.includes(n)) throw new InvalidArgumentError(`unknown profile "${n}" (auto, ${PROFILE_NAMES.join(', ')})`);
+  return [...previous, ...names];
+};
+
+/** Adds `callboard poll` and `callboard sim snmp` (under an existing `sim` command if there is one). */
+export function registerSnmpCommands(program: Command): void {
+  program
+    .command('poll')
+    .description('poll one SNMP device once and print what the snmp input would see')
+    .requiredOption('--target <host:port>', 'device address (port 161 by default)')
+    .option('--community <community>', 'SNMPv1/v2c community (v2c unless --snmp-version 1)')
+    .addOption(new Option('--snmp-version <v>', 'SNMP version').choices(['1', '2c', '3']).default('2c'))
+    .option('--v3-user <user>', 'SNMPv3 user (implies --snmp-version 3)')
+    .addOption(new Option('--v3-level <level>', 'SNMPv3 security level').choices(['noAuthNoPriv', 'authNoPriv', 'authPriv']).default('authPriv'))
+    .addOption(new Option('--v3-auth-protocol <p>', 'SNMPv3 authentication').choices(['md5', 'sha', 'sha256', 'sha512']).default('sha'))
+    .option('--v3-auth-key <key>', 'SNMPv3 authentication passphrase')
+    .addOption(new Option('--v3-priv-protocol <p>', 'SNMPv3 privacy').choices(['des', 'aes', 'aes256b']).default('aes'))
+    .option('--v3-priv-key <key>', 'SNMPv3 privacy passphrase')
+    .option('--v3-context <name>', 'SNMPv3 context (the recording, for snmpsim)')
+    .option('--profile <names>', `auto, or profiles (comma separated): ${PROFILE_NAMES.join(', ')}`, profileList)
+    .option('--timeout <ms>', 'per request', positiveInt('--timeout'), 2000)
+    .option('--retries <n>', 'retries after a timeout', positiveInt('--retries'), 1)
+    .option('--json', 'print one JSON object')
+    .action(async (flags: PollFlags) => {
+      process.exitCode = await (await import('../inputs/snmp/cli-actions.js')).pollCommand(flags);
+    });
+
+  const sim = program.commands.find((c) => c.name() === 'sim') ?? program.command('sim').description('simulators for demos, tests and benchmarks');
+  sim
+    .command('snmp')
+    .description('serve snmprec recordings over SNMP v1/v2c; community = recording base name (or <name>-<i> for --devices clones)')
+    .requiredOption('--snmprec <fileOrDir...>', '.snmprec files or directories of them')
+    .option('--listen <host:port>', 'UDP address', '127.0.0.1:1161')
+    .option('--devices <n>', 'clone the first recording into N devices (communities <name>-1 … <name>-N)', positiveInt('--devices'))
+    .option('--frozen', 'interface counters keep their recorded values')
+    .option('--port-per-device', 'also give each clone its own UDP port (community = the recording name)')
+    .option('--json', 'print one JSON line {port, communities, devicePorts} when ready')
+    .action(async (flags: SimFlags) => (await import('../inputs/snmp/cli-actions.js')).simSnmpCommand(flags));
+}
+

@@ -1,0 +1,76 @@
+// One poll of one device: who it is (cached after the first poll), then each profile. A profile
+// failing (an agent error, a bad answer) loses only that profile's data for this poll; a
+// timeout of the device fails the whole poll, so the scheduler can count and back it off.
+import { SYSTEM_OIDS, autoProfiles, identify, type DeviceIdentity } from './detect.js';
+import type { PollResult } from './poll-result.js';
+import { PROFILES } from './profiles/index.js';
+import type { ProfileState, Reader } from './profiles/profile.js';
+import { num } from './profiles/profile.js';
+import { SnmpError, type SnmpClient, type SnmpTarget } from './session.js';
+
+export interface DeviceState {
+  identity?: DeviceIdentity;
+  profileState: Record<string, ProfileState>;
+}
+
+/** Without `auto`, the device's identity is not needed to poll it: skip the extra GET (IADs). */
+const UNIDENTIFIED: DeviceIdentity = { sysName: '', sysDescr: '', sysObjectID: '', vendor: 'other' };
+
+export interface DevicePollOutcome {
+  result: PollResult;
+  /** Profiles that failed this poll, with the reason. */
+  errors: { profile: string; message: string }[];
+}
+
+export function readerFor(client: SnmpClient, target: SnmpTarget): Reader {
+  return { get: (oids) => client.get(target, oids), walk: (root, maxRep) => client.walk(target, root, maxRep) };
+}
+
+export async function identifyDevice(reader: Reader): Promise<{ identity: DeviceIdentity; uptimeTicks?: number }> {
+  const [descr, objectId, uptime, name] = await reader.get([SYSTEM_OIDS.sysDescr, SYSTEM_OIDS.sysObjectID, SYSTEM_OIDS.sysUpTime, SYSTEM_OIDS.sysName]);
+  const identity = identify(String(name?.value ?? ''), String(descr?.value ?? ''), String(objectId?.value ?? ''));
+  const ticks = num(uptime);
+  return ticks === undefined ? { identity } : { identity, uptimeTicks: ticks };
+}
+
+/**
+ * `profiles` is a list of names, or ['auto']. `identify`: read sysName/sysDescr/sysObjectID on
+ * the first poll even when no profile needs them (`callboard poll` shows them).
+ */
+export async function pollDevice(client: SnmpClient, target: SnmpTarget, profiles: readonly string[], state: DeviceState, identify = true): Promise<DevicePollOutcome> {
+  const reader = readerFor(client, target);
+  let uptimeTicks: number | undefined;
+  if (!state.identity && !identify && !profiles.includes('auto')) state.identity = UNIDENTIFIED;
+  if (!state.identity) {
+    const first = await identifyDevice(reader);
+    state.identity = first.identity;
+    uptimeTicks = first.uptimeTicks;
+  }
+  const identity = state.identity;
+  const names = profiles.includes('auto') ? autoProfiles(identity) : [...profiles];
+  const selected = names.map((n) => PROFILES[n]).filter((p) => p !== undefined);
+  if (uptimeTicks === undefined && !selected.some((p) => p.readsUptime)) {
+    uptimeTicks = num((await reader.get([SYSTEM_OIDS.sysUpTime]))[0]);
+  }
+  const result: PollResult = { device: { ...identity, profiles: names }, interfaces: [], cpu: [], memory: [], ipsla: [] };
+  const errors: DevicePollOutcome['errors'] = [];
+  const outputs = await Promise.allSettled(selected.map((p) => p.poll(reader, identity, (state.profileState[p.name] ??= {}))));
+  outputs.forEach((outcome, i) => {
+    if (outcome.status === 'rejected') {
+      const error = outcome.reason;
+      // A device that stopped answering fails the poll; other failures cost only this profile.
+      if (error instanceof SnmpError && error.kind === 'timeout') throw error;
+      errors.push({ profile: selected[i]!.name, message: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    const out = outcome.value;
+    if (out.uptimeTicks !== undefined && uptimeTicks === undefined) uptimeTicks = out.uptimeTicks;
+    if (out.interfaces) result.interfaces.push(...out.interfaces);
+    if (out.cpu) result.cpu.push(...out.cpu);
+    if (out.memory) result.memory.push(...out.memory);
+    if (out.ipsla) result.ipsla.push(...out.ipsla);
+    if (out.voice) result.voice = out.voice;
+  });
+  if (uptimeTicks !== undefined) result.device = { ...result.device, uptimeTicks };
+  return { result, errors };
+}

@@ -1,0 +1,289 @@
+// The only module that imports net-snmp: a promise API over it, with values converted to plain
+// TypeScript (Counter64 → bigint, OctetString → text or hex) and every varbind checked.
+//
+// Scale: net-snmp gives each Session its own UDP socket and a fixed target. 60,000 IADs with a
+// session each would hold 60,000 sockets (file descriptors, kernel buffers), so v1/v2c requests
+// share a small pool of sessions: the target, port, community and timeout are set on the session
+// immediately before each request, which net-snmp reads synchronously when it builds and sends
+// the packet; responses are matched by request id. net-snmp's own retries are off (a retry would
+// re-read the session's *current* target): retries are done here, per request. SNMPv3 keeps one
+// session per target because USM state (engine id, boots, time) belongs to the target.
+import snmp from 'net-snmp';
+
+export type SnmpVersion = '1' | '2c' | '3';
+
+export interface V3Credentials {
+  readonly user: string;
+  readonly level: 'noAuthNoPriv' | 'authNoPriv' | 'authPriv';
+  readonly authProtocol?: 'md5' | 'sha' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+  readonly authKey?: string;
+  readonly privProtocol?: 'des' | 'aes' | 'aes256b' | 'aes256r';
+  readonly privKey?: string;
+  readonly context?: string;
+}
+
+export interface SnmpTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly version: SnmpVersion;
+  readonly community?: string;
+  readonly v3?: V3Credentials;
+  readonly timeoutMs: number;
+  readonly retries: number;
+}
+
+export type SnmpValue = number | bigint | string;
+export type SnmpType = 'integer' | 'octets' | 'oid' | 'ip' | 'counter32' | 'gauge32' | 'timeticks' | 'counter64' | 'opaque' | 'null' | 'boolean';
+
+export interface Varbind {
+  readonly oid: string;
+  readonly type: SnmpType;
+  readonly value: SnmpValue;
+}
+
+export type SnmpErrorKind = 'timeout' | 'agent' | 'invalid' | 'transport';
+
+/** Every failure names the target and the OID it was about. */
+export class SnmpError extends Error {
+  constructor(
+    readonly kind: SnmpErrorKind,
+    readonly target: string,
+    readonly oid: string,
+    detail: string,
+  ) {
+    super(`SNMP ${kind} from ${target} for ${oid}: ${detail}`);
+    this.name = 'SnmpError';
+  }
+}
+
+const TYPES: Record<number, SnmpType> = {
+  1: 'boolean',
+  2: 'integer',
+  4: 'octets',
+  5: 'null',
+  6: 'oid',
+  64: 'ip',
+  65: 'counter32',
+  66: 'gauge32',
+  67: 'timeticks',
+  68: 'opaque',
+  70: 'counter64',
+};
+/** noSuchObject, noSuchInstance, endOfMibView: "nothing here", not a value. */
+const EXCEPTIONS = new Set([128, 129, 130]);
+const END_OF_MIB_VIEW = 130;
+
+/** Printable text stays text; anything else (MAC addresses, binary) becomes lowercase hex. */
+export function octetsToString(bytes: Buffer): string {
+  for (const byte of bytes) {
+    if ((byte < 0x20 || byte > 0x7e) && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) {
+      // A trailing NUL is common in C-string agents; the rest must still be printable.
+      if (byte === 0 && bytes.indexOf(0) === bytes.length - 1) continue;
+      return bytes.toString('hex');
+    }
+  }
+  return bytes.toString('latin1').replace(/\0$/, '');
+}
+
+export function bufferToBigint(bytes: Buffer): bigint {
+  let n = 0n;
+  for (const byte of bytes) n = (n << 8n) | BigInt(byte);
+  return n;
+}
+
+interface RawVarbind {
+  oid: string;
+  type: number;
+  value: unknown;
+}
+
+/** Converts one varbind; undefined for the three "no such" exceptions. Throws on nonsense. */
+export function convertVarbind(raw: RawVarbind, where: string): Varbind | undefined {
+  if (EXCEPTIONS.has(raw.type)) return undefined;
+  const type = TYPES[raw.type];
+  if (!type) throw new SnmpError('invalid', where, raw.oid, `unknown ASN.1 type ${raw.type}`);
+  const v = raw.value;
+  switch (type) {
+    case 'octets':
+    case 'opaque':
+      return { oid: raw.oid, type, value: Buffer.isBuffer(v) ? octetsToString(v) : String(v ?? '') };
+    case 'counter64':
+      if (Buffer.isBuffer(v)) return { oid: raw.oid, type, value: bufferToBigint(v) };
+      if (typeof v === 'number' || typeof v === 'bigint') return { oid: raw.oid, type, value: BigInt(v) };
+      throw new SnmpError('invalid', where, raw.oid, 'Counter64 without a value');
+    case 'integer':
+    case 'counter32':
+    case 'gauge32':
+    case 'timeticks':
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new SnmpError('invalid', where, raw.oid, `${type} is not a number`);
+      return { oid: raw.oid, type, value: v };
+    case 'boolean':
+      return { oid: raw.oid, type: 'integer', value: v ? 1 : 0 };
+    case 'null':
+      return undefined;
+    default:
+      return { oid: raw.oid, type, value: String(v) };
+  }
+}
+
+// The typings (3.23) lag the library (3.29): newer protocols and error classes are looked up by name.
+const lib = snmp as unknown as { AuthProtocols: Record<string, number>; PrivProtocols: Record<string, number>; RequestTimedOutError: new () => Error };
+const AUTH: Record<string, number> = {
+  md5: snmp.AuthProtocols.md5,
+  sha: snmp.AuthProtocols.sha,
+  sha224: lib.AuthProtocols.sha224!,
+  sha256: lib.AuthProtocols.sha256!,
+  sha384: lib.AuthProtocols.sha384!,
+  sha512: lib.AuthProtocols.sha512!,
+};
+const PRIV: Record<string, number> = {
+  des: snmp.PrivProtocols.des,
+  aes: snmp.PrivProtocols.aes,
+  aes256b: lib.PrivProtocols.aes256b!,
+  aes256r: lib.PrivProtocols.aes256r!,
+};
+const LEVEL = { noAuthNoPriv: snmp.SecurityLevel.noAuthNoPriv, authNoPriv: snmp.SecurityLevel.authNoPriv, authPriv: snmp.SecurityLevel.authPriv };
+
+/** The mutable parts of a net-snmp Session we set per request (see the header comment). */
+interface PooledSession {
+  target: string;
+  port: number;
+  community: string;
+  version: number;
+  timeout: number;
+  retries: number;
+  get(oids: string[], cb: (error: Error | null, varbinds?: RawVarbind[]) => void): void;
+  getNext(oids: string[], cb: (error: Error | null, varbinds?: RawVarbind[]) => void): void;
+  getBulk(oids: string[], nonRepeaters: number, maxRepetitions: number, cb: (error: Error | null, varbinds?: (RawVarbind | RawVarbind[])[]) => void): void;
+  close(): void;
+  on(event: string, listener: (...args: unknown[]) => void): void;
+}
+
+export const targetName = (t: Pick<SnmpTarget, 'host' | 'port'>) => `${t.host}:${t.port}`;
+
+export class SnmpClient {
+  readonly #shared: PooledSession[] = [];
+  readonly #v3 = new Map<string, PooledSession>();
+  #next = 0;
+  #closed = false;
+
+  /** @param sockets v1/v2c sessions (UDP sockets) shared by all targets */
+  constructor(private readonly sockets = 4) {}
+
+  /** GET of up to a PDU's worth of OIDs; a missing object (noSuch*) comes back as undefined. */
+  async get(target: SnmpTarget, oids: readonly string[]): Promise<(Varbind | undefined)[]> {
+    const raw = await this.#request(target, oids[0] ?? '', (s, cb) => s.get([...oids], cb as never));
+    const list = raw as RawVarbind[];
+    if (list.length !== oids.length) throw new SnmpError('invalid', targetName(target), oids[0] ?? '', `asked ${oids.length} OIDs, got ${list.length}`);
+    return list.map((vb) => convertVarbind(vb, targetName(target)));
+  }
+
+  /**
+   * Walks a subtree with GETBULK (GETNEXT for v1). Stops at the end of the subtree, at
+   * endOfMibView, or when an agent answers with an OID that does not increase (a broken agent
+   * would otherwise loop forever).
+   */
+  async walk(target: SnmpTarget, root: string, maxRepetitions = 20, maxRows = 100_000): Promise<Varbind[]> {
+    const where = targetName(target);
+    const prefix = `${root}.`;
+    const out: Varbind[] = [];
+    let cursor = root;
+    for (;;) {
+      const batch = await this.#request(target, cursor, (s, cb) => {
+        if (target.version === '1') s.getNext([cursor], cb as never);
+        else s.getBulk([cursor], 0, maxRepetitions, cb as never);
+      });
+      const rows = (target.version === '1' ? batch : (batch[0] as RawVarbind[] | undefined) ?? []) as RawVarbind[];
+      if (rows.length === 0) return out;
+      for (const raw of rows) {
+        if (raw.type === END_OF_MIB_VIEW || !raw.oid.startsWith(prefix)) return out;
+        if (compareOids(raw.oid, cursor) <= 0) throw new SnmpError('invalid', where, raw.oid, `OID does not increase after ${cursor}`);
+        cursor = raw.oid;
+        const vb = convertVarbind(raw, where);
+        if (vb) out.push(vb);
+        if (out.length >= maxRows) throw new SnmpError('invalid', where, root, `more than ${maxRows} rows`);
+      }
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const s of [...this.#shared, ...this.#v3.values()]) s.close();
+    this.#shared.length = 0;
+    this.#v3.clear();
+  }
+
+  async #request(target: SnmpTarget, oid: string, send: (s: PooledSession, cb: (e: Error | null, vb?: unknown[]) => void) => void): Promise<unknown[]> {
+    if (this.#closed) throw new SnmpError('transport', targetName(target), oid, 'client closed');
+    let lastError: unknown;
+    for (let attempt = 0; attempt <= target.retries; attempt++) {
+      try {
+        return await new Promise<unknown[]>((resolve, reject) => {
+          const session = this.#sessionFor(target);
+          send(session, (error, varbinds) => (error ? reject(error) : resolve(varbinds ?? [])));
+        });
+      } catch (error) {
+        lastError = error;
+        // Only a timeout is worth asking again; an agent's error answer will not change.
+        if (!(error instanceof lib.RequestTimedOutError)) break;
+      }
+    }
+    const kind: SnmpErrorKind =
+      lastError instanceof lib.RequestTimedOutError ? 'timeout' : lastError instanceof snmp.RequestFailedError ? 'agent' : lastError instanceof snmp.ResponseInvalidError ? 'invalid' : 'transport';
+    throw new SnmpError(kind, targetName(target), oid, lastError instanceof Error ? lastError.message : String(lastError));
+  }
+
+  #sessionFor(target: SnmpTarget): PooledSession {
+    if (target.version === '3') return this.#v3Session(target);
+    if (this.#shared.length < this.sockets) {
+      const s = snmp.createSession('127.0.0.1', 'public', { version: snmp.Version2c, retries: 0 }) as unknown as PooledSession;
+      // A socket error must never crash the collector; the request times out instead.
+      s.on('error', () => {});
+      this.#shared.push(s);
+    }
+    const session = this.#shared[this.#next++ % this.#shared.length]!;
+    session.target = target.host;
+    session.port = target.port;
+    session.community = target.community ?? 'public';
+    session.version = target.version === '1' ? snmp.Version1 : snmp.Version2c;
+    session.timeout = target.timeoutMs;
+    session.retries = 0;
+    return session;
+  }
+
+  #v3Session(target: SnmpTarget): PooledSession {
+    const v3 = target.v3;
+    if (!v3) throw new SnmpError('invalid', targetName(target), '', 'SNMPv3 target without v3 credentials');
+    const key = `${target.host}:${target.port}:${v3.user}:${v3.context ?? ''}`;
+    let session = this.#v3.get(key);
+    if (!session) {
+      const user = {
+        name: v3.user,
+        level: LEVEL[v3.level],
+        ...(v3.level !== 'noAuthNoPriv' ? { authProtocol: AUTH[v3.authProtocol ?? 'sha'], authKey: v3.authKey ?? '' } : {}),
+        ...(v3.level === 'authPriv' ? { privProtocol: PRIV[v3.privProtocol ?? 'aes'], privKey: v3.privKey ?? '' } : {}),
+      };
+      session = snmp.createV3Session(target.host, user as never, {
+        port: target.port,
+        retries: 0,
+        timeout: target.timeoutMs,
+        context: v3.context ?? '',
+      } as never) as unknown as PooledSession;
+      session.on('error', () => {});
+      this.#v3.set(key, session);
+    }
+    session.timeout = target.timeoutMs;
+    return session;
+  }
+}
+
+/** Numeric OID order, as agents walk. */
+export function compareOids(a: string, b: string): number {
+  const x = a.split('.');
+  const y = b.split('.');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = Number(x[i]) - Number(y[i]);
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
