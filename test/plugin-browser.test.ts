@@ -13,6 +13,10 @@ import { startKamailio, type Kamailio } from '../collector/src/devstack/kamailio
 import { waitFor } from '../collector/src/devstack/process.js';
 import { startUac, startUas, type Uas } from '../collector/src/devstack/sipp.js';
 import { createLogger } from '../collector/src/lib/log.js';
+import { simulateDay, totalsOf, type SimDayTotals } from '../collector/src/inputs/cdr/sim/generate.js';
+import { Random } from '../collector/src/inputs/cdr/sim/random.js';
+import { writeDay } from '../collector/src/inputs/cdr/sim/writers.js';
+import { Zone } from '../collector/src/inputs/cdr/zone.js';
 import { connectLive } from '../collector/src/api/live-client.js';
 import { launchChromium, openPreview, type OpenPreviewOptions, type PreviewPage } from '../collector/src/preview/browser.js';
 import { previewPanels } from '../collector/src/preview/panels.js';
@@ -24,6 +28,27 @@ const DB = 'callboard_plugin';
 const STALE_AFTER_S = 10;
 /** Screenshots of every run land here (gitignored); the best are copied to docs/ by hand. */
 const SHOTS = join(PLUGIN_DIR, '.screenshots');
+const ZONE = 'America/New_York';
+
+/**
+ * Asterisk CDR files for the day before yesterday, yesterday and today (calls that have ended by
+ * now), written by the simulator: the collector's cdr input turns them into the day totals the
+ * milestone view reads. Returns the simulator's own totals per day.
+ */
+function writeCdrDays(dir: string): SimDayTotals[] {
+  const zone = new Zone(ZONE);
+  const today = zone.dayOf(Date.now());
+  const days = [2, 1, 0].map((back) => zone.dayOf(zone.dayRange(today).start - back * 86_400_000 + 3_600_000));
+  const random = new Random(11);
+  return days.map((day, i) => {
+    const size = [3000, 3600, 2400][i]!;
+    const calls = simulateDay(day, { callsPerDay: size, days: 1, startDay: day, timezone: ZONE, seed: 11, meanHoldingSeconds: 150 }, random, i * 10_000).filter(
+      (c) => c.endMs < Date.now() - 60_000,
+    );
+    writeDay(dir, day, calls, 'asterisk', zone);
+    return totalsOf(day, calls);
+  });
+}
 
 describe('Callboard panel in Chromium, fed by a live collector', () => {
   let influxd: Influxd;
@@ -32,6 +57,7 @@ describe('Callboard panel in Chromium, fed by a live collector', () => {
   let gatewayB: Uas;
   let collector: Collector;
   let collectorRunning = false;
+  let cdrDays: SimDayTotals[] = [];
   let preview: PreviewServer;
   let browser: Browser;
   const pages: PreviewPage[] = [];
@@ -63,12 +89,18 @@ describe('Callboard panel in Chromium, fed by a live collector', () => {
       pingIntervalS: 1,
     });
     process.env.CALLBOARD_PLUGIN_TEST_TOKEN = TOKEN;
+    const cdrDir = mkdtempSync(join(tmpdir(), 'callboard-plugin-cdr-'));
+    cdrDays = writeCdrDays(cdrDir);
     const config = parseConfig({
+      timezone: ZONE,
       stateDir: mkdtempSync(join(tmpdir(), 'callboard-plugin-state-')),
       log: { level: 'warn' },
       api: { port: 0, token: { env: 'CALLBOARD_PLUGIN_TEST_TOKEN' } },
       outputs: { influx: { url: influxd.url, database: DB, flushInterval: '200ms' } },
-      inputs: [{ type: 'kamailio', name: 'ss1', url: kamailio.rpcUrl, interval: '1s', evapi: { port: kamailio.evapiPort } }],
+      inputs: [
+        { type: 'kamailio', name: 'ss1', url: kamailio.rpcUrl, interval: '1s', evapi: { port: kamailio.evapiPort } },
+        { type: 'cdr', name: 'cdr1', paths: [cdrDir], format: 'asterisk', sourceTimezone: ZONE },
+      ],
     });
     collector = new Collector(config, createLogger({ level: 'warn' }));
     await collector.start();
@@ -118,26 +150,23 @@ describe('Callboard panel in Chromium, fed by a live collector', () => {
     await waitFor(async () => Number(((await dark.page.textContent('[data-testid="calls-today"]')) ?? '0').replace(/,/g, '')) >= 30, { timeoutMs: 10_000, what: 'calls today from InfluxDB' });
   });
 
-  it('shows the milestone view from CDR day totals in InfluxDB', async () => {
-    const midnight = new Date();
-    midnight.setHours(0, 0, 0, 0);
-    const day = 86_400_000;
-    const lines = [
-      `cdr_day,source=cdr1 calls=41000i,minutes=126500 ${midnight.getTime() - 2 * day}`,
-      `cdr_day,source=cdr1 calls=39500i,minutes=118200 ${midnight.getTime() - day}`,
-      `cdr_day,source=cdr1 calls=23150i,minutes=104321 ${midnight.getTime()}`,
-    ];
-    const write = await fetch(`${influxd.url}/write?db=${DB}&rp=raw&precision=ms`, { method: 'POST', body: lines.join('\n') });
-    expect(write.status).toBe(204);
+  it('shows the milestone view from the day totals the cdr input wrote to InfluxDB', async () => {
+    const [, , today] = cdrDays;
+    const record = cdrDays.reduce((best, d) => (d.minutes > best.minutes ? d : best));
+    // Targets between today's figures: the minutes target is crossed, the calls target is not.
+    const targets = { milestone: { minutesTarget: Math.floor(today!.minutes / 2), callsTarget: today!.calls * 2 } };
+    await waitFor(async () => {
+      const rows = await (await fetch(`${influxd.url}/query?db=${DB}&q=${encodeURIComponent('SELECT last(calls) FROM cdr_day')}`)).json() as { results: { series?: { values: unknown[][] }[] }[] };
+      return rows.results[0]?.series?.[0]?.values[0]?.[1] === today!.calls;
+    }, { timeoutMs: 30_000, what: "today's CDR totals in InfluxDB" });
     const dark = await open({ view: 'milestone' });
     await dark.page.setViewportSize({ width: 1920, height: 1080 });
     // The preview's options leave targets at 0 (from data): set the daily targets like an editor would.
-    const targets = { milestone: { minutesTarget: 100_000, callsTarget: 50_000 } };
     await dark.page.evaluate((patch) => (globalThis as never as { callboardHost: { setOptions(p: unknown): void } }).callboardHost.setOptions(patch), targets);
     await dark.page.waitForSelector('[data-testid="milestone-minutes-crossed"]');
-    expect(await dark.page.textContent('[data-testid="milestone-minutes-today"]')).toBe('104,321');
-    expect(await dark.page.textContent('[data-testid="milestone-calls-today"]')).toBe('23,150');
-    expect(await dark.page.textContent('[data-testid="milestone-minutes-record"]')).toContain('record 127 k');
+    expect(await dark.page.textContent('[data-testid="milestone-minutes-today"]')).toBe(Math.round(today!.minutes).toLocaleString('en-US'));
+    expect(await dark.page.textContent('[data-testid="milestone-calls-today"]')).toBe(today!.calls.toLocaleString('en-US'));
+    expect(await dark.page.textContent('[data-testid="milestone-minutes-record"]')).toContain(`record ${Math.round(record.minutes).toLocaleString('en-US')}`);
     expect(await dark.page.getAttribute('[data-testid="milestone-calls"]', 'data-crossed')).toBe('false');
     const light = await open({ view: 'milestone', theme: 'light' });
     await light.page.evaluate((patch) => (globalThis as never as { callboardHost: { setOptions(p: unknown): void } }).callboardHost.setOptions(patch), targets);

@@ -17,7 +17,7 @@ function problems(raw: unknown): readonly string[] {
 describe('config', () => {
   it('applies safe defaults: loopback API, New York day, no token', () => {
     const config = parseConfig({});
-    expect(config.api).toMatchObject({ host: '127.0.0.1', port: 8089, maxUpdatesPerSecond: 4 });
+    expect(config.api).toMatchObject({ host: '127.0.0.1', port: 8089, maxUpdatesPerSecond: 5 });
     expect(config.api.token).toBeUndefined();
     expect(config.timezone).toBe('America/New_York');
     expect(Object.isFrozen(config.api)).toBe(true);

@@ -34,8 +34,9 @@ export async function measureLiveLatency(options: { calls: number; cps: number }
   process.env.CALLBOARD_BENCH_TOKEN = TOKEN;
   const modes = [
     { mode: 'evapi events, 4 pushes/s', evapi: true, rate: 4 },
+    { mode: 'evapi events, 5 pushes/s (default)', evapi: true, rate: 5 },
     { mode: 'evapi events, 20 pushes/s', evapi: true, rate: 20 },
-    { mode: 'polling alone (1 s), 4 pushes/s', evapi: false, rate: 4 },
+    { mode: 'polling alone (1 s), 5 pushes/s', evapi: false, rate: 5 },
   ];
   const collectors = modes.map((m) => {
     const config = parseConfig({
