@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePorts } from './ports.js';
-import { spawnService, waitFor, type ServiceHandle } from './process.js';
+import { spawnReady, waitFor } from './process.js';
 import { launchOnFreePorts, restartable, type Restartable } from './restartable.js';
 import { workDir } from './work-dir.js';
 
@@ -101,21 +101,15 @@ export async function startInfluxd(options: InfluxdOptions = {}): Promise<Influx
   let httpPort = 0;
   let rpcPort = 0;
 
-  const launch = async (): Promise<ServiceHandle> => {
-    const h = await spawnService({ name: 'influxd', command: 'influxd', args: ['run', '-config', configFile], cwd: dir, env, logFile });
-    try {
-      await waitFor(() => pingInfluxd(`http://127.0.0.1:${httpPort}`), {
+  const launch = () =>
+    spawnReady({ name: 'influxd', command: 'influxd', args: ['run', '-config', configFile], cwd: dir, env, logFile }, (h) =>
+      waitFor(() => pingInfluxd(`http://127.0.0.1:${httpPort}`), {
         timeoutMs: startTimeoutMs,
         intervalMs: 20,
         what: `influxd /ping 204 on 127.0.0.1:${httpPort}`,
         service: h,
-      });
-    } catch (error) {
-      await h.stop('SIGKILL');
-      throw error;
-    }
-    return h;
-  };
+      }),
+    );
 
   const first = await launchOnFreePorts(
     async () => {

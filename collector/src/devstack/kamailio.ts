@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { KamailioRpc } from '../inputs/kamailio/rpc.js';
 import { freePorts, udpSocketsBoundTo } from './ports.js';
-import { spawnService, waitFor, type ServiceHandle } from './process.js';
+import { spawnReady, waitFor } from './process.js';
 import { fillTemplate } from './template.js';
 import { launchOnFreePorts, restartable, type Restartable } from './restartable.js';
 import { workDir } from './work-dir.js';
@@ -146,31 +146,28 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   let evapiPort = 0;
   const rpcUrlFor = (): string => `http://127.0.0.1:${httpPort}/RPC`;
 
-  const launch = async (): Promise<ServiceHandle> => {
-    const h = await spawnService({
-      name: 'kamailio',
-      command: 'kamailio',
-      // -DD: no fork to background (we own the process); -E: log to stderr (our log file)
-      args: ['-f', cfgFile, '-DD', '-E', '-m', String(options.sharedMemoryMb ?? 128), '-M', '8'],
-      cwd: dir,
-      logFile,
-    });
-    try {
-      await waitFor(() => new KamailioRpc(rpcUrlFor(), 1000).call('core.version'), {
-        timeoutMs: startTimeoutMs,
-        intervalMs: 25,
-        what: `kamailio JSON-RPC core.version at ${rpcUrlFor()}`,
-        service: h,
-      });
-      await waitFor(() => tcpAccepts(evapiPort), { timeoutMs: startTimeoutMs, what: `kamailio evapi on 127.0.0.1:${evapiPort}`, service: h });
-      const sharing = await udpSocketsBoundTo(sipPort);
-      if (sharing > 1) throw new Error(`address already in use: UDP 127.0.0.1:${sipPort} is bound by ${sharing} sockets (SO_REUSEADDR)`);
-    } catch (error) {
-      await h.stop('SIGKILL');
-      throw error;
-    }
-    return h;
-  };
+  const launch = () =>
+    spawnReady(
+      {
+        name: 'kamailio',
+        command: 'kamailio',
+        // -DD: no fork to background (we own the process); -E: log to stderr (our log file)
+        args: ['-f', cfgFile, '-DD', '-E', '-m', String(options.sharedMemoryMb ?? 128), '-M', '8'],
+        cwd: dir,
+        logFile,
+      },
+      async (h) => {
+        await waitFor(() => new KamailioRpc(rpcUrlFor(), 1000).call('core.version'), {
+          timeoutMs: startTimeoutMs,
+          intervalMs: 25,
+          what: `kamailio JSON-RPC core.version at ${rpcUrlFor()}`,
+          service: h,
+        });
+        await waitFor(() => tcpAccepts(evapiPort), { timeoutMs: startTimeoutMs, what: `kamailio evapi on 127.0.0.1:${evapiPort}`, service: h });
+        const sharing = await udpSocketsBoundTo(sipPort);
+        if (sharing > 1) throw new Error(`address already in use: UDP 127.0.0.1:${sipPort} is bound by ${sharing} sockets (SO_REUSEADDR)`);
+      },
+    );
 
   const first = await launchOnFreePorts(
     async (attempt) => {

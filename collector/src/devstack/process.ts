@@ -126,3 +126,18 @@ export async function spawnService(spec: ServiceSpec): Promise<ServiceHandle> {
     },
   };
 }
+
+/**
+ * Spawns a service and waits until `ready` says it serves; a service that never gets ready is
+ * killed (its whole group) before the error goes up, so a failed start leaves nothing behind.
+ */
+export async function spawnReady(spec: ServiceSpec, ready: (handle: ServiceHandle) => Promise<unknown>): Promise<ServiceHandle> {
+  const handle = await spawnService(spec);
+  try {
+    await ready(handle);
+  } catch (error) {
+    await handle.stop('SIGKILL');
+    throw error;
+  }
+  return handle;
+}

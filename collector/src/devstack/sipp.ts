@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { logTail } from './log-tail.js';
 import { freePort, freeUdpPortWithSibling } from './ports.js';
-import { spawnService, waitFor, type ServiceHandle } from './process.js';
+import { spawnReady, spawnService, waitFor, type ServiceHandle } from './process.js';
 import { sipOptions } from './sip-options.js';
 import { summarizeSippStats, type SippStats } from './sipp-stats.js';
 import { launchOnFreePorts, restartable, type Restartable } from './restartable.js';
@@ -88,20 +88,15 @@ export async function startUas(options: UasOptions = {}): Promise<Uas> {
       '-trace_err', '-error_file', errorLog,
       ...(messageLog ? ['-trace_msg', '-message_file', messageLog] : []),
     ];
-    const h = await spawnService({ name: `sipp-${name}`, command: 'sipp', args, cwd: dir, logFile });
-    try {
-      await waitFor(async () => (await sipOptions(port, '127.0.0.1', 150)) === 200, {
+    return spawnReady({ name: `sipp-${name}`, command: 'sipp', args, cwd: dir, logFile }, (h) =>
+      waitFor(async () => (await sipOptions(port, '127.0.0.1', 150)) === 200, {
         timeoutMs: options.startTimeoutMs ?? 10_000,
         intervalMs: 50,
         what: `SIPp UAS ${name} answering OPTIONS on 127.0.0.1:${port}`,
         service: h,
         logFile: errorLog,
-      });
-    } catch (error) {
-      await h.stop('SIGKILL');
-      throw error;
-    }
-    return h;
+      }),
+    );
   };
 
   const first = await launchOnFreePorts(

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
-import { spawnService, waitFor, type ServiceHandle } from './process.js';
+import { spawnReady, waitFor, type ServiceHandle } from './process.js';
 import { fillTemplate } from './template.js';
 import { workDir } from './work-dir.js';
 
@@ -34,24 +34,22 @@ export async function startSnmpExporter(options: SnmpExporterOptions): Promise<S
   writeFileSync(configFile, fillTemplate(readFileSync(TEMPLATE, 'utf8'), { COMMUNITY: options.community }));
   const port = await freePort('tcp');
   const url = `http://127.0.0.1:${port}`;
-  const handle = await spawnService({
-    name: 'snmp-exporter',
-    command: 'prometheus-snmp-exporter',
-    args: [`--config.file=${configFile}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
-    cwd: work.path,
-    logFile: join(work.path, 'exporter.log'),
-  });
-  try {
-    await waitFor(async () => (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(1000) })).ok, {
-      timeoutMs: options.startTimeoutMs ?? 10_000,
-      intervalMs: 20,
-      what: `snmp_exporter /metrics on ${url}`,
-      service: handle,
-    });
-  } catch (error) {
-    await handle.stop('SIGKILL');
-    throw error;
-  }
+  const handle = await spawnReady(
+    {
+      name: 'snmp-exporter',
+      command: 'prometheus-snmp-exporter',
+      args: [`--config.file=${configFile}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+      cwd: work.path,
+      logFile: join(work.path, 'exporter.log'),
+    },
+    (h) =>
+      waitFor(async () => (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(1000) })).ok, {
+        timeoutMs: options.startTimeoutMs ?? 10_000,
+        intervalMs: 20,
+        what: `snmp_exporter /metrics on ${url}`,
+        service: h,
+      }),
+  );
   return {
     url,
     port,

@@ -6,7 +6,7 @@ import { copyFileSync, chmodSync, readFileSync, writeFileSync, mkdirSync } from 
 import { join } from 'node:path';
 import { SnmpClient } from '../inputs/snmp/session.js';
 import { freePort } from './ports.js';
-import { spawnService, waitFor, type ServiceHandle } from './process.js';
+import { spawnReady, waitFor, type ServiceHandle } from './process.js';
 import { fillTemplate } from './template.js';
 import { workDir } from './work-dir.js';
 
@@ -46,24 +46,27 @@ export async function startSnmpd(options: SnmpdOptions = {}): Promise<Snmpd> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort('udp');
     writeFileSync(configFile, fillTemplate(template, { PORT: port, COMMUNITY: community, V3_USER: v3.user, V3_AUTH_KEY: v3.authKey, V3_PRIV_KEY: v3.privKey, CPU_PASS: cpuPass }));
-    const handle = await spawnService({
-      name: 'snmpd',
-      command: 'snmpd',
-      args: ['-C', '-c', configFile, '-m', '', '-f', '-LOw', '-I', '-smux,mteTrigger,mteTriggerConf', '-p', join(dir, 'snmpd.pid')],
-      cwd: dir,
-      env: { SNMP_PERSISTENT_DIR: join(dir, 'persist') },
-      logFile,
-    });
     const client = new SnmpClient(1);
+    let handle: ServiceHandle;
     try {
-      await waitFor(async () => (await client.get({ host: '127.0.0.1', port, version: '2c', community, timeoutMs: 200, retries: 0 }, ['1.3.6.1.2.1.1.5.0']))[0] !== undefined, {
-        timeoutMs: options.startTimeoutMs ?? 10_000,
-        intervalMs: 20,
-        what: `snmpd answering on udp 127.0.0.1:${port}`,
-        service: handle,
-      });
+      handle = await spawnReady(
+        {
+          name: 'snmpd',
+          command: 'snmpd',
+          args: ['-C', '-c', configFile, '-m', '', '-f', '-LOw', '-I', '-smux,mteTrigger,mteTriggerConf', '-p', join(dir, 'snmpd.pid')],
+          cwd: dir,
+          env: { SNMP_PERSISTENT_DIR: join(dir, 'persist') },
+          logFile,
+        },
+        (h) =>
+          waitFor(async () => (await client.get({ host: '127.0.0.1', port, version: '2c', community, timeoutMs: 200, retries: 0 }, ['1.3.6.1.2.1.1.5.0']))[0] !== undefined, {
+            timeoutMs: options.startTimeoutMs ?? 10_000,
+            intervalMs: 20,
+            what: `snmpd answering on udp 127.0.0.1:${port}`,
+            service: h,
+          }),
+      );
     } catch (error) {
-      await handle.stop('SIGKILL');
       if (attempt >= PORT_ATTEMPTS) throw error;
       continue;
     } finally {
