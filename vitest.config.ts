@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // real InfluxDB, Kamailio and SIPp, which run one file at a time so their timing is not disturbed.
 export default defineConfig({
   test: {
+    // The JSON report lets .ci/run print one plain "N passed, N failed" line at the end.
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest-artifacts/results.json' },
     projects: [
       {
         test: {
