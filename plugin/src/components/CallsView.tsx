@@ -74,30 +74,13 @@ export function CallsView({ model, width, height }: Props) {
       />
       <Sparkline points={model.sparkline} width={width * 0.9} height={sparkHeight} color={colors.sparkline} />
       <div style={{ display: 'flex', width, height: statsHeight }}>
-        <Stat
-          label="Calls today"
-          value={formatCount(model.callsToday)}
-          width={statWidth}
-          height={statsHeight}
-          testId="calls-today"
-          dim={dim}
-        />
-        <Stat
-          label="Minutes today"
-          value={formatMinutes(model.minutesToday)}
-          width={statWidth}
-          height={statsHeight}
-          testId="minutes-today"
-          dim={dim}
-        />
-        <Stat
-          label="ASR today"
-          value={formatPercent(model.asrToday)}
-          width={statWidth}
-          height={statsHeight}
-          testId="asr-today"
-          dim={dim}
-        />
+        {[
+          { label: 'Calls today', value: formatCount(model.callsToday), testId: 'calls-today' },
+          { label: 'Minutes today', value: formatMinutes(model.minutesToday), testId: 'minutes-today' },
+          { label: 'ASR today', value: formatPercent(model.asrToday), testId: 'asr-today' },
+        ].map((stat) => (
+          <Stat key={stat.testId} {...stat} width={statWidth} height={statsHeight} dim={dim} />
+        ))}
       </div>
     </div>
   );
