@@ -3,42 +3,28 @@ import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { buildLinksView, type LinksViewModel } from '../data/links';
 import { readFrames } from '../data/series';
-import { trunkFrames } from '../testing/frames';
+import { linksInput, trunkFrames } from '../testing/frames';
 import { renderThemed } from '../testing/render';
 import { ViewFrame } from './ViewFrame';
 
 const NOW = 1_795_624_600_000;
 
 function model(count: number, downEvery?: number, at = NOW - 1000): LinksViewModel {
-  return buildLinksView({
-    frames: readFrames(trunkFrames(count, at, { downEvery })),
-    live: [],
-    now: NOW,
-    staleAfterMs: 10_000,
-    liveSilent: false,
-    groupBy: 'switch',
-    rollUp: false,
-    degradedLatencyMs: 0,
-  });
+  return buildLinksView(linksInput(NOW, { frames: readFrames(trunkFrames(count, at, { downEvery })) }));
 }
 
 describe('Link health view', () => {
   it('gives each state a shape and a label, not only a colour', () => {
-    const m = buildLinksView({
-      frames: [
-        { metric: 'state', labels: { switch: 's', trunk: 'a' }, times: [NOW], values: ['up'] },
-        { metric: 'state', labels: { switch: 's', trunk: 'b' }, times: [NOW], values: ['down'] },
-        { metric: 'state', labels: { switch: 's', trunk: 'c' }, times: [NOW], values: ['probing'] },
-        { metric: 'state', labels: { switch: 's', trunk: 'd' }, times: [NOW - 60_000], values: ['up'] },
-      ],
-      live: [],
-      now: NOW,
-      staleAfterMs: 10_000,
-      liveSilent: false,
-      groupBy: 'switch',
-      rollUp: false,
-      degradedLatencyMs: 0,
-    });
+    const m = buildLinksView(
+      linksInput(NOW, {
+        frames: [
+          { metric: 'state', labels: { switch: 's', trunk: 'a' }, times: [NOW], values: ['up'] },
+          { metric: 'state', labels: { switch: 's', trunk: 'b' }, times: [NOW], values: ['down'] },
+          { metric: 'state', labels: { switch: 's', trunk: 'c' }, times: [NOW], values: ['probing'] },
+          { metric: 'state', labels: { switch: 's', trunk: 'd' }, times: [NOW - 60_000], values: ['up'] },
+        ],
+      })
+    );
     renderThemed(<ViewFrame model={m} width={1920} height={1080} />);
     const tiles = screen.getAllByTestId('link-tile');
     expect(tiles.map((t) => t.dataset.state)).toEqual(['down', 'degraded', 'stale', 'ok']);
@@ -97,16 +83,7 @@ describe('Link health view', () => {
 describe('Link health roll-up', () => {
   it('shows one tile per switch in its worst state, with the count and what is wrong', () => {
     const frames = readFrames(trunkFrames(40, NOW - 1000, { switches: 4, downEvery: 8 }));
-    const rolled = buildLinksView({
-      frames,
-      live: [],
-      now: NOW,
-      staleAfterMs: 10_000,
-      liveSilent: false,
-      groupBy: 'switch',
-      rollUp: true,
-      degradedLatencyMs: 0,
-    });
+    const rolled = buildLinksView(linksInput(NOW, { frames, rollUp: true }));
     renderThemed(<ViewFrame model={rolled} width={1920} height={1080} />);
     const tiles = screen.getAllByTestId('link-tile');
     // trunks 0, 8, 16, 24, 32 are down: all on ss0 (i % 4 === 0).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trunkFrames } from '../testing/frames';
+import { linksInput, trunkFrames } from '../testing/frames';
 import { buildLinksView, rollUp, type LinksInput } from './links';
 import { readFrames, type MetricSeries } from './series';
 
@@ -11,19 +11,7 @@ const trunk = (sw: string, name: string, metric: string, value: number | string,
   values: [value],
 });
 
-function input(overrides: Partial<LinksInput>): LinksInput {
-  return {
-    frames: [],
-    live: [],
-    now: NOW,
-    staleAfterMs: 10_000,
-    liveSilent: false,
-    groupBy: 'switch',
-    rollUp: false,
-    degradedLatencyMs: 0,
-    ...overrides,
-  };
-}
+const input = (overrides: Partial<LinksInput>) => linksInput(NOW, overrides);
 
 describe('buildLinksView', () => {
   it('maps trunk states to tile states with reasons, worst first', () => {

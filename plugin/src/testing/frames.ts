@@ -1,3 +1,4 @@
+import type { LinksInput } from '../data/links';
 import { FieldType, toDataFrame, type DataFrame } from '@grafana/data';
 
 /**
@@ -42,4 +43,19 @@ export function trunkFrames(
     frames.push(influxSeries('trunk_status', 'state', labels, [[time, down ? 'down' : 'up']]));
   }
   return frames;
+}
+
+/** The options every link-health test starts from, at time `now`; a test overrides what it is about. */
+export function linksInput(now: number, overrides: Partial<LinksInput> = {}): LinksInput {
+  return {
+    frames: [],
+    live: [],
+    now,
+    staleAfterMs: 10_000,
+    liveSilent: false,
+    groupBy: 'switch',
+    rollUp: false,
+    degradedLatencyMs: 0,
+    ...overrides,
+  };
 }
