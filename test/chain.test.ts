@@ -9,11 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Collector } from '../collector/src/app.js';
 import { parseConfig } from '../collector/src/config.js';
 import { startInfluxd, type Influxd } from '../collector/src/devstack/influxd.js';
-import { startKamailio, type Kamailio } from '../collector/src/devstack/kamailio.js';
+import type { Kamailio } from '../collector/src/devstack/kamailio.js';
 import { waitFor } from '../collector/src/devstack/process.js';
-import { runUac, startUac, startUas, type Uas } from '../collector/src/devstack/sipp.js';
+import { runUac, startUac, type Uas } from '../collector/src/devstack/sipp.js';
 import { createLogger } from '../collector/src/lib/log.js';
 import { queryRows } from './support/influx-query.js';
+import { snapshotReader, startTwoTrunkSwitch, type TwoTrunkSwitch } from './support/switch.js';
 import { connectLive } from '../collector/src/api/live-client.js';
 
 const TOKEN = 'chain-test-token-5f2c';
@@ -22,6 +23,7 @@ const CALLS_TOPIC = 'softswitch_calls,switch=ss1';
 
 describe('Kamailio → collector → InfluxDB → /live', () => {
   let influxd: Influxd;
+  let softswitch: TwoTrunkSwitch;
   let kamailio: Kamailio;
   let gatewayA: Uas;
   let gatewayB: Uas;
@@ -30,8 +32,7 @@ describe('Kamailio → collector → InfluxDB → /live', () => {
 
   const sums = async (since: number) =>
     (await queryRows(influxd.url, DB, `SELECT sum(attempts) AS attempts, sum(answered) AS answered, sum(failed) AS failed, sum(minutes) AS minutes FROM raw.softswitch_calls WHERE switch='ss1' AND time >= ${since}ms`))[0] ?? {};
-  const snapshot = async () => (await (await fetch(`${api}/api/v1/snapshot`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { measurements: Record<string, { tags: Record<string, string>; fields: Record<string, unknown> }[]> };
-  const trunkState = async (trunk: string) => (await snapshot()).measurements.trunk_status?.find((s) => s.tags.trunk === trunk)?.fields.state;
+  const { snapshot, trunkState } = snapshotReader(() => api, TOKEN);
   const settled = () =>
     waitFor(async () => {
       const calls = (await snapshot()).measurements.softswitch_calls?.[0]?.fields;
@@ -40,14 +41,8 @@ describe('Kamailio → collector → InfluxDB → /live', () => {
 
   beforeAll(async () => {
     influxd = await startInfluxd();
-    [gatewayA, gatewayB] = await Promise.all([startUas({ name: 'gw-a' }), startUas({ name: 'gw-b' })]);
-    kamailio = await startKamailio({
-      gateways: [
-        { name: 'trunk-a', port: gatewayA.port, duid: 'gw-a' },
-        { name: 'trunk-b', port: gatewayB.port, duid: 'gw-b' },
-      ],
-      pingIntervalS: 2,
-    });
+    softswitch = await startTwoTrunkSwitch(2);
+    ({ kamailio, gatewayA, gatewayB } = softswitch);
     process.env.CALLBOARD_CHAIN_TOKEN = TOKEN;
     const config = parseConfig({
       stateDir: mkdtempSync(join(tmpdir(), 'callboard-chain-state-')),
@@ -68,7 +63,7 @@ describe('Kamailio → collector → InfluxDB → /live', () => {
 
   afterAll(async () => {
     await collector?.stop();
-    await Promise.allSettled([kamailio?.stop(), gatewayA?.stop(), gatewayB?.stop()]);
+    await softswitch?.stop();
     await influxd?.stop();
   });
 

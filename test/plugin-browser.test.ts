@@ -9,15 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Collector } from '../collector/src/app.js';
 import { parseConfig } from '../collector/src/config.js';
 import { startInfluxd, type Influxd } from '../collector/src/devstack/influxd.js';
-import { startKamailio, type Kamailio } from '../collector/src/devstack/kamailio.js';
+import type { Kamailio } from '../collector/src/devstack/kamailio.js';
 import { waitFor } from '../collector/src/devstack/process.js';
-import { startUac, startUas, type Uas } from '../collector/src/devstack/sipp.js';
+import { startUac, type Uas } from '../collector/src/devstack/sipp.js';
 import { createLogger } from '../collector/src/lib/log.js';
 import { simulateDay, totalsOf, type SimDayTotals } from '../collector/src/inputs/cdr/sim/generate.js';
 import { Random } from '../collector/src/inputs/cdr/sim/random.js';
 import { writeDay } from '../collector/src/inputs/cdr/sim/writers.js';
 import { Zone } from '../collector/src/inputs/cdr/zone.js';
 import { connectLive } from '../collector/src/api/live-client.js';
+import { snapshotReader, startTwoTrunkSwitch, type TwoTrunkSwitch } from './support/switch.js';
 import { launchChromium, openPreview, type OpenPreviewOptions, type PreviewPage } from '../collector/src/preview/browser.js';
 import { previewPanels } from '../collector/src/preview/panels.js';
 import { PLUGIN_DIR, startPreviewServer, type PreviewServer } from '../collector/src/preview/server.js';
@@ -53,6 +54,7 @@ function writeCdrDays(dir: string): SimDayTotals[] {
 
 describe('Callboard panel in Chromium, fed by a live collector', () => {
   let influxd: Influxd;
+  let softswitch: TwoTrunkSwitch;
   let kamailio: Kamailio;
   let gatewayA: Uas;
   let gatewayB: Uas;
@@ -63,11 +65,7 @@ describe('Callboard panel in Chromium, fed by a live collector', () => {
   let browser: Browser;
   const pages: PreviewPage[] = [];
 
-  const snapshot = async () =>
-    (await (await fetch(`${collector.api.url}/api/v1/snapshot`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as {
-      measurements: Record<string, { tags: Record<string, string>; fields: Record<string, unknown> }[]>;
-    };
-  const trunkState = async (trunk: string) => (await snapshot()).measurements.trunk_status?.find((s) => s.tags.trunk === trunk)?.fields.state;
+  const { snapshot, trunkState } = snapshotReader(() => collector.api.url, TOKEN);
   const open = async (options: OpenPreviewOptions) => {
     const opened = await openPreview(browser, preview.url, options);
     pages.push(opened);
@@ -81,14 +79,8 @@ describe('Callboard panel in Chromium, fed by a live collector', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    [influxd, gatewayA, gatewayB, browser] = await Promise.all([startInfluxd(), startUas({ name: 'gw-a' }), startUas({ name: 'gw-b' }), launchChromium()]);
-    kamailio = await startKamailio({
-      gateways: [
-        { name: 'trunk-a', port: gatewayA.port, duid: 'gw-a' },
-        { name: 'trunk-b', port: gatewayB.port, duid: 'gw-b' },
-      ],
-      pingIntervalS: 1,
-    });
+    [influxd, softswitch, browser] = await Promise.all([startInfluxd(), startTwoTrunkSwitch(1), launchChromium()]);
+    ({ kamailio, gatewayA, gatewayB } = softswitch);
     process.env.CALLBOARD_PLUGIN_TEST_TOKEN = TOKEN;
     const cdrDir = mkdtempSync(join(tmpdir(), 'callboard-plugin-cdr-'));
     cdrDays = writeCdrDays(cdrDir);
@@ -121,7 +113,7 @@ describe('Callboard panel in Chromium, fed by a live collector', () => {
     await browser?.close();
     await preview?.close();
     if (collectorRunning) await collector?.stop();
-    await Promise.allSettled([kamailio?.stop(), gatewayA?.stop(), gatewayB?.stop()]);
+    await softswitch?.stop();
     await influxd?.stop();
   });
 
