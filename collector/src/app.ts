@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { apiTokens } from './api/config.js';
 import { ApiServer } from './api/server.js';
 import type { CallboardConfig } from './config.js';
 import { cdrReconciliation, findMilestoneBook, reconcilePairs } from './inputs/cdr/index.js';
@@ -67,7 +68,7 @@ export class Collector {
     this.api = new ApiServer({
       host: config.api.host,
       port: config.api.port,
-      token: config.api.token?.reveal(),
+      tokens: apiTokens(config.api),
       maxUpdatesPerSecond: config.api.maxUpdatesPerSecond,
       store: this.store,
       health: this.health,

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { duration, secret, Secret } from './lib/config-types.js';
+import { apiConfigSchema } from './api/config.js';
+import { duration, Secret } from './lib/config-types.js';
 import { registerSecret } from './lib/log.js';
 import { influxOutputSchema } from './outputs/influx/config.js';
 import { inputPlugins, findInputPlugin, type InputConfig } from './inputs/registry.js';
@@ -56,19 +57,7 @@ export const configSchema = z.strictObject({
   timezone: z.string().refine(isTimeZone, 'expected an IANA time zone such as "America/New_York"').default('America/New_York'),
   stateDir: z.string().default('.callboard/state'),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).prefault({}),
-  api: z
-    .strictObject({
-      host: z.string().default('127.0.0.1'),
-      port: z.number().int().min(0).max(65535).default(8089),
-      /** Bearer token for /api and /live; without one the API is open to whoever can reach host:port. */
-      token: secret.optional(),
-      /**
-       * Live pushes per topic are coalesced to at most this many a second. 5 keeps the coalescing
-       * window (200 ms) under the 250 ms answer-to-screen goal; at 4 the window alone is 250 ms.
-       */
-      maxUpdatesPerSecond: z.number().positive().max(50).default(5),
-    })
-    .prefault({}),
+  api: apiConfigSchema,
   outputs: z.strictObject({ influx: influxOutputSchema.optional() }).prefault({}),
   /** Trunk groups: members, provisioned channels, direction, carrier (see collector/src/traffic/README.md). */
   trunkGroups: trunkGroupsSchema.default([]),

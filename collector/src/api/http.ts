@@ -6,7 +6,7 @@ import type { MilestoneBook } from '../inputs/cdr/milestones.js';
 import { createMilestonesRouter } from './milestones.js';
 import { snmpTargetsReport } from '../inputs/snmp/targets-report.js';
 import type { LiveStore, LiveSeries } from '../outputs/live/store.js';
-import { presentedToken, tokenMatches } from './auth.js';
+import { ApiAuth, authenticate, requireRole } from './auth.js';
 
 export interface ApiDependencies {
   store: LiveStore;
@@ -14,7 +14,7 @@ export interface ApiDependencies {
   trunkGroups?: Omit<TrunkGroupsDependencies, 'store'>;
   milestones?: MilestoneBook;
   registry: Registry;
-  token?: string;
+  auth: ApiAuth;
   startedAt: number;
   version: string;
 }
@@ -46,6 +46,7 @@ export function createHttpApp(deps: ApiDependencies): express.Express {
     });
     next();
   });
+  app.use(authenticate(deps.auth));
   app.use(express.json({ limit: '64kb' }));
 
   app.get('/healthz', (_req, res) => {
@@ -60,13 +61,8 @@ export function createHttpApp(deps: ApiDependencies): express.Express {
     }
   });
 
-  const requireToken = (req: Request, res: Response, next: NextFunction) => {
-    if (!deps.token || tokenMatches(presentedToken(req), deps.token)) return next();
-    res.set('WWW-Authenticate', 'Bearer realm="callboard"').status(401).json({ error: 'unauthorized', code: 'CALLBOARD_AUTH' });
-  };
-
   const api = express.Router();
-  api.use(requireToken);
+  api.use(requireRole('read'));
   api.get('/snapshot', (req, res) => {
     res.json(snapshotBody(deps.store.all(parseMeasurementFilter(req.query.measurements)), Date.now()));
   });

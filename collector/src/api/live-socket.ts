@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../lib/log.js';
 import type { LiveHub } from '../outputs/live/hub.js';
 import type { LiveSeries, LiveStore } from '../outputs/live/store.js';
-import { presentedToken, tokenMatches } from './auth.js';
+import type { ApiAuth } from './auth.js';
 import { parseMeasurementFilter } from './http.js';
 
 export const LIVE_PROTOCOL = 'callboard.v1';
@@ -16,7 +16,7 @@ export interface LiveSocketOptions {
   store: LiveStore;
   hub: LiveHub;
   log: Logger;
-  token?: string;
+  auth: ApiAuth;
   maxUpdatesPerSecond: number;
 }
 
@@ -41,9 +41,10 @@ export class LiveSocket {
   }
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const { token } = this.options;
-    if (token && !tokenMatches(presentedToken(request), token)) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm="callboard"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    const decision = this.options.auth.decide(request, 'read');
+    if (!decision.ok) {
+      const status = decision.status === 401 ? '401 Unauthorized\r\nWWW-Authenticate: Bearer realm="callboard"' : '403 Forbidden';
+      socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
       return;
     }
     this.#wss.handleUpgrade(request, socket, head, (ws) => this.#serve(ws, request));

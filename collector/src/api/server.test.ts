@@ -12,7 +12,7 @@ describe('API server', () => {
   const store = new LiveStore();
   const hub = new LiveHub(store, 4);
   const { log, lines } = memoryLogger();
-  const server = new ApiServer({ host: '127.0.0.1', port: 0, token: TOKEN, maxUpdatesPerSecond: 4, store, hub, registry: new Registry(), log, version: 'test' });
+  const server = new ApiServer({ host: '127.0.0.1', port: 0, tokens: [{ name: 'wall', role: 'read', token: TOKEN }], maxUpdatesPerSecond: 4, store, hub, registry: new Registry(), log, version: 'test' });
   let url = '';
   const auth = { authorization: `Bearer ${TOKEN}` };
 

@@ -7,13 +7,15 @@ import type { MilestoneBook } from '../inputs/cdr/milestones.js';
 import type { Logger } from '../lib/log.js';
 import type { LiveHub } from '../outputs/live/hub.js';
 import type { LiveStore } from '../outputs/live/store.js';
+import { ApiAuth, type ApiToken } from './auth.js';
 import { createHttpApp } from './http.js';
 import { LiveSocket } from './live-socket.js';
 
 export interface ApiServerOptions {
   host: string;
   port: number;
-  token?: string;
+  /** Tokens with their roles (apiTokens(config.api)); none leaves the API open for reading. */
+  tokens?: readonly ApiToken[];
   maxUpdatesPerSecond: number;
   store: LiveStore;
   health?: HealthEngine;
@@ -44,8 +46,9 @@ export class ApiServer {
 
   async start(): Promise<void> {
     const { options } = this;
-    const app = createHttpApp({ store: options.store, health: options.health, trunkGroups: options.trunkGroups, milestones: options.milestones, registry: options.registry, token: options.token, startedAt: Date.now(), version: options.version });
-    this.#live = new LiveSocket({ store: options.store, hub: options.hub, log: options.log, token: options.token, maxUpdatesPerSecond: options.maxUpdatesPerSecond });
+    const auth = new ApiAuth(options.tokens ?? []);
+    const app = createHttpApp({ store: options.store, health: options.health, trunkGroups: options.trunkGroups, milestones: options.milestones, registry: options.registry, auth, startedAt: Date.now(), version: options.version });
+    this.#live = new LiveSocket({ store: options.store, hub: options.hub, log: options.log, auth, maxUpdatesPerSecond: options.maxUpdatesPerSecond });
     const server = createServer(app);
     server.on('upgrade', (request, socket, head) => {
       if (new URL(request.url ?? '/', 'http://localhost').pathname === '/live') this.#live!.handleUpgrade(request, socket, head);
@@ -60,10 +63,10 @@ export class ApiServer {
       server.listen(options.port, options.host, () => resolve());
     });
     this.#server = server;
-    if (!options.token && !isLoopback(options.host)) {
+    if (auth.open && !isLoopback(options.host)) {
       this.#log.warn({ code: 'CALLBOARD_API_OPEN' }, `API listens on ${options.host} without a token: anyone who can reach it can read it`);
     }
-    this.#log.info({ url: this.url, auth: options.token ? 'bearer token' : 'none' }, 'API listening');
+    this.#log.info({ url: this.url, auth: auth.open ? 'none' : (options.tokens ?? []).map((t) => `${t.name}:${t.role}`) }, 'API listening');
   }
 
   async stop(): Promise<void> {
