@@ -54,7 +54,7 @@ describe('callboard poll --json', () => {
     expect(process.exitCode ?? 0).toBe(0);
     const json = JSON.parse(out.join(''));
     expect(Object.keys(json)).toEqual(['device', 'interfaces', 'cpu', 'memory', 'ipsla', 'voice']);
-    expect(json.device).toMatchObject({ vendor: 'cisco', os: 'IOS', sysObjectID: '1.3.6.1.4.1.9.1.634', profiles: ['if-mib', 'cisco-cpu-mem', 'cisco-ipsla', 'cisco-voice'] });
+    expect(json.device).toMatchObject({ vendor: 'cisco', os: 'IOS', sysObjectID: '1.3.6.1.4.1.9.1.634', profiles: ['if-mib', 'cisco-cpu-mem', 'cisco-ipsla', 'cisco-voice', 'ds1', 'cisco-pop-mgmt'] });
     expect(json.interfaces.length).toBeGreaterThanOrEqual(58);
     expect(json.cpu).toEqual([{ index: '1', name: 'Processor 1', load5sPct: 6, load1mPct: 10, load5mPct: 7 }]);
     expect(json.memory.map((m: { name: string }) => m.name)).toEqual(['Processor', 'I/O', 'Driver text']);

@@ -27,10 +27,12 @@ export function identify(sysName: string, sysDescr: string, sysObjectID: string)
 
 /**
  * Profiles for `auto`: every device gets if-mib; Cisco devices also get CPU/memory, IP SLA and
- * voice (each is cheap when the device lacks the MIB: one GETBULK answered past the subtree).
+ * voice, T1/E1 spans (ds1) and DS0 occupancy (cisco-pop-mgmt); Sonus SBCs also get ds1 (each is
+ * cheap when the device lacks the MIB: one GETBULK answered past the subtree).
  * IADs are not auto-detected: 60,000 of them are listed with role iad and get the light profile.
  */
 export function autoProfiles(device: DeviceIdentity): string[] {
-  if (device.vendor === 'cisco') return ['if-mib', 'cisco-cpu-mem', 'cisco-ipsla', 'cisco-voice'];
+  if (device.vendor === 'cisco') return ['if-mib', 'cisco-cpu-mem', 'cisco-ipsla', 'cisco-voice', 'ds1', 'cisco-pop-mgmt'];
+  if (device.vendor === 'sonus') return ['if-mib', 'ds1'];
   return ['if-mib'];
 }

@@ -6,7 +6,7 @@ import type { Emit, Input, InputContext, InputPlugin } from '../input.js';
 import { checkUnique, inventoryRow, profilesOf, readInventory, splitAddress, type InventoryRow } from './inventory.js';
 import { SNMP_MEASUREMENTS, snmpCycle, snmpRegion } from './measurements.js';
 import { pollDevice, type DeviceState } from './poll-device.js';
-import { PROFILE_NAMES } from './profiles/index.js';
+import { PROFILE_MEASUREMENTS, PROFILE_NAMES } from './profiles/index.js';
 import { snmpSelfMetrics, type SnmpSelfMetrics } from './self-metrics.js';
 import { SnmpClient, SnmpError, type SnmpTarget } from './session.js';
 import { TargetScheduler, type CycleStats, type PollOutcome } from './target-scheduler.js';
@@ -60,7 +60,7 @@ export const snmpInput: InputPlugin<typeof configSchema> = {
   type: 'snmp',
   description: 'SNMP polling of routers, voice gateways and IADs (IF-MIB, Cisco CPU/memory, IP SLA, voice) at 60,000-device scale.',
   configSchema,
-  measurements: SNMP_MEASUREMENTS,
+  measurements: [...SNMP_MEASUREMENTS, ...PROFILE_MEASUREMENTS],
   create: (config, context) => new SnmpInput(config, context),
 };
 

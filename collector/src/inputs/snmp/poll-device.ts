@@ -70,6 +70,8 @@ export async function pollDevice(client: SnmpClient, target: SnmpTarget, profile
     if (out.memory) result.memory.push(...out.memory);
     if (out.ipsla) result.ipsla.push(...out.ipsla);
     if (out.voice) result.voice = out.voice;
+    if (out.ds1) (result.ds1 ??= []).push(...out.ds1);
+    if (out.pop) result.pop = out.pop;
   });
   if (uptimeTicks !== undefined) result.device = { ...result.device, uptimeTicks };
   return { result, errors };

@@ -1,6 +1,8 @@
 // The shape of one poll of one device: what `callboard poll --json` prints and what the input
 // turns into metrics. Field names are documented in README.md.
 import type { DeviceIdentity } from './detect.js';
+import type { PopSample } from './profiles/cisco-pop-mgmt.js';
+import type { Ds1Sample } from './profiles/ds1.js';
 
 export interface CounterValue {
   readonly value: bigint;
@@ -88,4 +90,8 @@ export interface PollResult {
   memory: MemoryPoolSample[];
   ipsla: IpSlaSample[];
   voice?: VoiceSample;
+  /** T1/E1 spans (profile ds1). */
+  ds1?: Ds1Sample[];
+  /** DS0 occupancy (profile cisco-pop-mgmt). */
+  pop?: PopSample;
 }

@@ -1,6 +1,8 @@
 // A device poll as metrics: levels as they are, counters as per-second rates (rates.ts), and
 // nothing for a counter in an interval where the device or the interface restarted.
 import type { FieldValue, Metric } from '../../pipeline/metric.js';
+import { ds0DeviceFields, ds0SpanFields, snmpDs0, snmpDs0Device } from './profiles/cisco-pop-mgmt.js';
+import { ds1Fields, snmpDs1 } from './profiles/ds1.js';
 import { snmpCpu, snmpDevice, snmpInterface, snmpIpsla, snmpMemory, snmpVoice } from './measurements.js';
 import type { CounterName, InterfaceSample, PollResult } from './poll-result.js';
 import { CounterRates, rebooted } from './rates.js';
@@ -97,6 +99,12 @@ export function pollMetrics(result: PollResult, state: RateState, tags: Readonly
   if (result.voice) {
     const p = result.voice.byProtocol;
     metrics.push({ measurement: snmpVoice.measurement, tags, time: timeMs, fields: defined({ active_calls: result.voice.activeCalls, sip: p.sip, h323: p.h323, mgcp: p.mgcp, sccp: p.sccp }) });
+  }
+  for (const span of result.ds1 ?? []) metrics.push({ measurement: snmpDs1.measurement, tags: { ...tags, span: span.span }, time: timeMs, fields: ds1Fields(span) });
+  if (result.pop) {
+    const device = ds0DeviceFields(result.pop.device);
+    if (Object.keys(device).length > 0) metrics.push({ measurement: snmpDs0Device.measurement, tags, time: timeMs, fields: device });
+    for (const span of result.pop.spans) metrics.push({ measurement: snmpDs0.measurement, tags: { ...tags, span: span.span }, time: timeMs, fields: ds0SpanFields(span) });
   }
   return metrics;
 }

@@ -6,6 +6,7 @@
 // against the real snmpd). `--port-per-device` exists for snmp_exporter, which has one community.
 import dgram from 'node:dgram';
 import { PDU, TAG, decodeRequest, encodeOid, encodeResponse, encodeUnsigned, tlv, varbind, type SnmpRequest } from './ber.js';
+import { ValueOverrides } from './overrides.js';
 import { SYS_NAME, SYS_UPTIME, loadRecording, nextIndex, type Recording } from './recording.js';
 
 interface SimDevice {
@@ -45,6 +46,8 @@ export class SnmpSimulator {
   readonly devicePorts: number[] = [];
   requests = 0;
   port = 0;
+  /** Values a test sets at runtime (an alarm, a channel count): see overrides.ts. */
+  readonly values = new ValueOverrides((community) => this.#device(community));
 
   constructor(private readonly options: SimulatorOptions) {
     const recordings = options.files.map((f) => loadRecording(f, options.advance ?? true));
@@ -175,6 +178,8 @@ export class SnmpSimulator {
 
   #varbind(device: SimDevice, index: number, now: number): Buffer {
     const rec = device.recording;
+    const forced = this.values.active ? this.values.lookup(device, index) : undefined;
+    if (forced) return varbind(rec.oidBer[index]!, forced);
     const staticValue = rec.staticBer[index];
     if (staticValue) return varbind(rec.oidBer[index]!, staticValue);
     const row = rec.rows[index]!;
