@@ -3,7 +3,10 @@ import type { Metric } from '../pipeline/metric.js';
 import { HealthEngine } from './engine.js';
 
 const trunk = (name: string, state: string, time: number): Metric => ({
-  measurement: 'trunk_status', tags: { switch: 'ss1', trunk: name }, fields: { up: state === 'up' ? 1 : 0, state }, time,
+  measurement: 'trunk_status',
+  tags: { switch: 'ss1', trunk: name },
+  fields: { up: state === 'up' ? 1 : 0, state },
+  time,
 });
 
 describe('HealthEngine', () => {
@@ -18,7 +21,10 @@ describe('HealthEngine', () => {
       fields: { state: 'down', severity: 3, reasons: 'gateway not answering OPTIONS', since_ms: 2000 },
       time: 2000,
     });
-    expect(engine.links().map((l) => [l.id, l.state])).toEqual([['sip-trunk:ss1/b', 'down'], ['sip-trunk:ss1/a', 'ok']]);
+    expect(engine.links().map((l) => [l.id, l.state])).toEqual([
+      ['sip-trunk:ss1/b', 'down'],
+      ['sip-trunk:ss1/a', 'ok'],
+    ]);
     expect(engine.rollups()).toEqual([{ group: 'ss1', state: 'down', links: 2, counts: { ok: 1, degraded: 0, down: 1, stale: 0 } }]);
     // b recovers but must hold 10 s; a stops reporting and goes stale after 5 s.
     engine.observe([trunk('b', 'up', 3000)]);

@@ -1,5 +1,5 @@
 import type { MeasurementSchema, Metric } from '../pipeline/metric.js';
-import { defaultRules, type LinkRule } from './rules.js';
+import { defaultRules, type Ds1Thresholds, type LinkRule } from './rules.js';
 import { LinkTracker, SEVERITY, worst, type LinkState, type LinkStatus } from './state.js';
 
 export const linkHealth: MeasurementSchema = {
@@ -26,6 +26,8 @@ export interface HealthOptions {
   holdMs: number;
   staleAfterMs: number;
   rules?: readonly LinkRule[];
+  /** Thresholds of the default DS1 rule (ignored when `rules` is given). */
+  ds1?: Readonly<Ds1Thresholds>;
 }
 
 /**
@@ -38,7 +40,7 @@ export class HealthEngine {
   readonly #rules: ReadonlyMap<string, LinkRule>;
 
   constructor(private readonly options: HealthOptions) {
-    this.#rules = new Map((options.rules ?? defaultRules).map((r) => [r.measurement, r]));
+    this.#rules = new Map((options.rules ?? defaultRules(options.ds1)).map((r) => [r.measurement, r]));
   }
 
   /** Observes every metric that a rule covers; returns the link_health points of the changes. */
@@ -51,7 +53,11 @@ export class HealthEngine {
       const id = `${rule.kind}:${rule.linkId(metric.tags)}`;
       let link = this.#links.get(id);
       if (!link) {
-        link = { tracker: new LinkTracker(this.options.holdMs, this.options.staleAfterMs), kind: rule.kind, group: rule.group(metric.tags) };
+        link = {
+          tracker: new LinkTracker(this.options.holdMs, this.options.staleAfterMs),
+          kind: rule.kind,
+          group: rule.group(metric.tags),
+        };
         this.#links.set(id, link);
       }
       const change = link.tracker.observe(rule.evaluate(metric.fields), metric.time);
@@ -82,11 +88,13 @@ export class HealthEngine {
   rollups(): GroupRollup[] {
     const groups = new Map<string, Link[]>();
     for (const link of this.links()) (groups.get(link.group) ?? groups.set(link.group, []).get(link.group)!).push(link);
-    return [...groups].map(([group, links]) => {
-      const counts: Record<LinkState, number> = { ok: 0, degraded: 0, down: 0, stale: 0 };
-      for (const l of links) counts[l.state]++;
-      return { group, state: worst(links.map((l) => l.state)), links: links.length, counts };
-    }).sort((a, b) => SEVERITY[b.state] - SEVERITY[a.state] || a.group.localeCompare(b.group));
+    return [...groups]
+      .map(([group, links]) => {
+        const counts: Record<LinkState, number> = { ok: 0, degraded: 0, down: 0, stale: 0 };
+        for (const l of links) counts[l.state]++;
+        return { group, state: worst(links.map((l) => l.state)), links: links.length, counts };
+      })
+      .sort((a, b) => SEVERITY[b.state] - SEVERITY[a.state] || a.group.localeCompare(b.group));
   }
 
   #point(id: string, link: { kind: string; group: string }, status: LinkStatus, time: number): Metric {

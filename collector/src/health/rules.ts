@@ -58,4 +58,51 @@ export const trunkGroupRule: LinkRule = {
   },
 };
 
-export const defaultRules: readonly LinkRule[] = [sipTrunkRule, trunkGroupRule];
+/** Error-second thresholds of a DS1 span, in % of the seconds elapsed in the current 15-minute interval. */
+export interface Ds1Thresholds {
+  erroredSecondsPct: number;
+  severelyErroredSecondsPct: number;
+}
+
+export const DEFAULT_DS1_THRESHOLDS: Readonly<Ds1Thresholds> = { erroredSecondsPct: 1, severelyErroredSecondsPct: 0.1 };
+
+/** Alarms that take the span out of service: no frames arrive. */
+const DOWN_ALARMS = new Set(['LOS', 'LOF', 'AIS', 'unavailable', 'carrier OOS']);
+/** Error seconds are judged only once this much of the interval has elapsed: 1 ES in the first second is not 100 %. */
+const MIN_ELAPSED_S = 60;
+
+const pct = (value: number) => `${Number(value.toFixed(value < 10 ? 1 : 0))} %`;
+
+/**
+ * T1/E1 spans (measurement snmp_ds1): LOS/LOF/AIS → down with the alarm as reason ("LOS alarm"),
+ * any other alarm (RAI, loopback, …) or errored seconds over the thresholds → degraded. A span
+ * shut down or with its interface down and no alarm is down too.
+ */
+export function ds1SpanRule(thresholds: Readonly<Ds1Thresholds> = DEFAULT_DS1_THRESHOLDS): LinkRule {
+  return {
+    measurement: 'snmp_ds1',
+    kind: 'ds1',
+    linkId: (tags) => `${tags.device}/${tags.span}`,
+    group: (tags) => tags.trunk_group ?? tags.site ?? tags.device ?? 'unknown',
+    evaluate(fields) {
+      const alarms = typeof fields.alarms === 'string' && fields.alarms ? fields.alarms.split(',') : [];
+      const down = alarms.filter((a) => DOWN_ALARMS.has(a));
+      if (down.length) return { state: 'down', reasons: down.map((a) => `${a} alarm`) };
+      if (fields.admin_status === 2) return { state: 'down', reasons: ['admin down'] };
+      if (fields.oper_status !== undefined && fields.oper_status !== 1) return { state: 'down', reasons: ['oper down'] };
+      const reasons = alarms.map((a) => `${a} alarm`);
+      const elapsed = Number(fields.elapsed_s);
+      if (elapsed >= MIN_ELAPSED_S) {
+        const es = (100 * Number(fields.cur_es ?? 0)) / elapsed;
+        const ses = (100 * Number(fields.cur_ses ?? 0)) / elapsed;
+        if (es >= thresholds.erroredSecondsPct) reasons.push(`errored seconds ${pct(es)}`);
+        if (ses >= thresholds.severelyErroredSecondsPct) reasons.push(`severely errored seconds ${pct(ses)}`);
+      }
+      return reasons.length ? { state: 'degraded', reasons } : OK;
+    },
+  };
+}
+
+export function defaultRules(ds1: Readonly<Ds1Thresholds> = DEFAULT_DS1_THRESHOLDS): readonly LinkRule[] {
+  return [sipTrunkRule, trunkGroupRule, ds1SpanRule(ds1)];
+}

@@ -35,7 +35,10 @@ export class LinkTracker {
   #status: LinkStatus | undefined;
   #better: { verdict: Verdict; since: number } | undefined;
 
-  constructor(private readonly holdMs: number, private readonly staleAfterMs: number) {}
+  constructor(
+    private readonly holdMs: number,
+    private readonly staleAfterMs: number,
+  ) {}
 
   get status(): LinkStatus | undefined {
     return this.#status;

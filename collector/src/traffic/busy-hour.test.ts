@@ -41,7 +41,12 @@ describe('timeConsistentBusyHour', () => {
   });
 
   it('has no busy hour without business-day data', () => {
-    expect(timeConsistentBusyHour(day('2026-01-03', () => 9), ZONE)).toBeUndefined();
+    expect(
+      timeConsistentBusyHour(
+        day('2026-01-03', () => 9),
+        ZONE,
+      ),
+    ).toBeUndefined();
   });
 });
 

@@ -20,12 +20,25 @@ const QUARTERS_PER_DAY = 96;
 
 function localParts(ms: number, timeZone: string): { day: string; weekday: number; quarter: number } {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', weekday: 'short' })
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      weekday: 'short',
+    })
       .formatToParts(new Date(ms))
       .map((p) => [p.type, p.value]),
   );
   const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday!);
-  return { day: `${parts.year}-${parts.month}-${parts.day}`, weekday, quarter: Number(parts.hour) * 4 + Math.floor(Number(parts.minute) / 15) };
+  return {
+    day: `${parts.year}-${parts.month}-${parts.day}`,
+    weekday,
+    quarter: Number(parts.hour) * 4 + Math.floor(Number(parts.minute) / 15),
+  };
 }
 
 /**

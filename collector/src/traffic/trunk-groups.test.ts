@@ -5,7 +5,15 @@ import { TrunkGroups, trunkGroupsSchema } from './trunk-groups.js';
 const trunk = (name: string, up: number, active: number, attempts: number, time = 1000): Metric => ({
   measurement: 'trunk_status',
   tags: { switch: 'ss1', trunk: name },
-  fields: { up, state: up ? 'up' : 'down', calls_active: active, calls_attempts: attempts, calls_answered: attempts, calls_failed: 0, minutes: active / 60 },
+  fields: {
+    up,
+    state: up ? 'up' : 'down',
+    calls_active: active,
+    calls_attempts: attempts,
+    calls_answered: attempts,
+    calls_failed: 0,
+    minutes: active / 60,
+  },
   time,
 });
 
@@ -15,16 +23,61 @@ describe('TrunkGroups', () => {
   it('tags members, sums the batch’s counts once, and takes levels from each member’s latest point', () => {
     const tg = new TrunkGroups(groups);
     const first = tg.process([trunk('a', 1, 4, 3), trunk('b', 1, 5, 2), trunk('c', 1, 9, 9)]);
-    expect(first.filter((m) => m.measurement === 'trunk_status').map((m) => m.tags.trunk_group)).toEqual(['pstn-east', 'pstn-east', undefined]);
+    expect(first.filter((m) => m.measurement === 'trunk_status').map((m) => m.tags.trunk_group)).toEqual([
+      'pstn-east',
+      'pstn-east',
+      undefined,
+    ]);
     const group = first.find((m) => m.measurement === 'trunk_group')!;
     expect(group).toMatchObject({
       tags: { trunk_group: 'pstn-east', direction: 'both', carrier: 'acme' },
-      fields: { members: 2, members_up: 2, capacity: 10, calls_active: 9, occupancy: 90, calls_attempts: 5, calls_answered: 5, calls_failed: 0 },
+      fields: {
+        members: 2,
+        members_up: 2,
+        capacity: 10,
+        calls_active: 9,
+        occupancy: 90,
+        calls_attempts: 5,
+        calls_answered: 5,
+        calls_failed: 0,
+      },
     });
     // Only b reports next: a's level is kept, its counts are not added again.
     const second = tg.process([trunk('b', 0, 0, 1, 2000)]).find((m) => m.measurement === 'trunk_group')!;
     expect(second.fields).toMatchObject({ members_up: 1, calls_active: 4, calls_attempts: 1, occupancy: 40 });
     expect(second.time).toBe(2000);
+  });
+
+  it('counts T1 spans as members: up unless an alarm takes them down, channels in use from their DS0s', () => {
+    const tg = new TrunkGroups(trunkGroupsSchema.parse([{ name: 'pstn-tdm', members: ['gw1/T1 0/0/0', 'gw1/T1 0/0/1'], capacity: 46 }]));
+    const ds1 = (span: string, alarms: string): Metric => ({
+      measurement: 'snmp_ds1',
+      tags: { device: 'gw1', span },
+      fields: { alarms, oper_status: alarms === 'LOS' ? 2 : 1 },
+      time: 1000,
+    });
+    const ds0 = (span: string, active: number): Metric => ({
+      measurement: 'snmp_ds0',
+      tags: { device: 'gw1', span },
+      fields: { active, channels: 23 },
+      time: 1000,
+    });
+    const out = tg.process([ds1('T1 0/0/0', ''), ds1('T1 0/0/1', 'LOS'), ds0('T1 0/0/0', 12), ds0('T1 0/0/1', 0), ds1('T1 0/1/0', '')]);
+    expect(out.filter((m) => m.measurement !== 'trunk_group').map((m) => m.tags.trunk_group)).toEqual([
+      'pstn-tdm',
+      'pstn-tdm',
+      'pstn-tdm',
+      'pstn-tdm',
+      undefined,
+    ]);
+    expect(out.find((m) => m.measurement === 'trunk_group')!.fields).toMatchObject({
+      members: 2,
+      members_up: 1,
+      calls_active: 12,
+      occupancy: (100 * 12) / 46,
+    });
+    // a RAI (yellow) alarm degrades the span but leaves it in service
+    expect(tg.process([ds1('T1 0/0/1', 'RAI')]).find((m) => m.measurement === 'trunk_group')!.fields).toMatchObject({ members_up: 2 });
   });
 
   it('rejects a trunk in two groups, naming where', () => {

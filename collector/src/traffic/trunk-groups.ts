@@ -1,10 +1,14 @@
 import { z } from 'zod';
+import { ds1SpanRule } from '../health/rules.js';
 import type { MeasurementSchema, Metric } from '../pipeline/metric.js';
 
 export const trunkGroupConfigSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, "_", "." or "-"'),
-  /** SIP trunks as "<switch>/<trunk>" (the input's name and the trunk's name in dispatcher.list). */
-  members: z.array(z.string().regex(/^[^/]+\/.+$/, 'expected "<switch>/<trunk>"')).min(1),
+  /**
+   * SIP trunks as "<switch>/<trunk>" (the Kamailio input's name and the trunk's name in dispatcher.list);
+   * T1/E1 spans as "<device>/<span>" (the SNMP device and the span's ifName, e.g. "gw-tdm-1/T1 0/0/0").
+   */
+  members: z.array(z.string().regex(/^[^/]+\/.+$/, 'expected "<switch>/<trunk>" or "<device>/<span>"')).min(1),
   /** Channels the group is provisioned with. */
   capacity: z.number().int().positive(),
   direction: z.enum(['inbound', 'outbound', 'both']).default('both'),
@@ -24,7 +28,8 @@ export const trunkGroupsSchema = z.array(trunkGroupConfigSchema).superRefine((gr
   groups.forEach((group, i) => {
     group.members.forEach((member, j) => {
       const other = owner.get(member);
-      if (other) ctx.addIssue({ code: 'custom', path: [i, 'members', j], message: `"${member}" is already a member of trunk group "${other}"` });
+      if (other)
+        ctx.addIssue({ code: 'custom', path: [i, 'members', j], message: `"${member}" is already a member of trunk group "${other}"` });
       owner.set(member, group.name);
     });
   });
@@ -46,10 +51,55 @@ export const trunkGroup: MeasurementSchema = {
     calls_failed: 'integer',
     minutes: 'float',
   },
-  rollup: { calls_active: 'max', occupancy: 'max', members_up: 'min', calls_attempts: 'sum', calls_answered: 'sum', calls_failed: 'sum', minutes: 'sum' },
+  rollup: {
+    calls_active: 'max',
+    occupancy: 'max',
+    members_up: 'min',
+    calls_attempts: 'sum',
+    calls_answered: 'sum',
+    calls_failed: 'sum',
+    minutes: 'sum',
+  },
 };
 
 const COUNTS = ['calls_attempts', 'calls_answered', 'calls_failed', 'minutes'] as const;
+
+/** What a member trunk last said: up or not (unknown until its status is seen), channels in use. */
+interface MemberLevel {
+  up?: boolean;
+  active: number;
+}
+
+const ds1Rule = ds1SpanRule();
+
+/**
+ * The measurements whose points belong to a member trunk, how the member is named in `members`,
+ * and what the point says about it. SIP trunks: "<kamailio input>/<trunk>"; TDM spans:
+ * "<snmp device>/<span>" (the span's ifName, e.g. "gw-tdm-1/T1 0/0/0").
+ */
+const MEMBER_SOURCES: Readonly<
+  Record<string, { member(tags: Readonly<Record<string, string>>): string; update(level: MemberLevel, metric: Metric): void }>
+> = {
+  trunk_status: {
+    member: (tags) => `${tags.switch}/${tags.trunk}`,
+    update(level, metric) {
+      level.up = metric.fields.up === 1;
+      level.active = Number(metric.fields.calls_active ?? 0);
+    },
+  },
+  snmp_ds1: {
+    member: (tags) => `${tags.device}/${tags.span}`,
+    update(level, metric) {
+      level.up = ds1Rule.evaluate(metric.fields).state !== 'down';
+    },
+  },
+  snmp_ds0: {
+    member: (tags) => `${tags.device}/${tags.span}`,
+    update(level, metric) {
+      level.active = Number(metric.fields.active ?? 0);
+    },
+  },
+};
 
 /**
  * Tags each member trunk's points with its trunk group and emits the group's own point whenever a
@@ -58,7 +108,7 @@ const COUNTS = ['calls_attempts', 'calls_answered', 'calls_failed', 'minutes'] a
  */
 export class TrunkGroups {
   readonly #groupOf = new Map<string, TrunkGroupConfig>();
-  readonly #latest = new Map<string, { up: boolean; active: number }>();
+  readonly #latest = new Map<string, MemberLevel>();
 
   constructor(private readonly groups: readonly TrunkGroupConfig[]) {
     for (const group of groups) for (const member of group.members) this.#groupOf.set(member, group);
@@ -68,12 +118,18 @@ export class TrunkGroups {
     if (this.groups.length === 0) return metrics;
     const touched = new Map<TrunkGroupConfig, { time: number; counts: Record<(typeof COUNTS)[number], number> }>();
     const out = metrics.map((metric) => {
-      if (metric.measurement !== 'trunk_status') return metric;
-      const member = `${metric.tags.switch}/${metric.tags.trunk}`;
+      const source = MEMBER_SOURCES[metric.measurement];
+      if (!source) return metric;
+      const member = source.member(metric.tags);
       const group = this.#groupOf.get(member);
       if (!group) return metric;
-      this.#latest.set(member, { up: metric.fields.up === 1, active: Number(metric.fields.calls_active ?? 0) });
-      const sums = touched.get(group) ?? { time: metric.time, counts: { calls_attempts: 0, calls_answered: 0, calls_failed: 0, minutes: 0 } };
+      let level = this.#latest.get(member);
+      if (!level) this.#latest.set(member, (level = { active: 0 }));
+      source.update(level, metric);
+      const sums = touched.get(group) ?? {
+        time: metric.time,
+        counts: { calls_attempts: 0, calls_answered: 0, calls_failed: 0, minutes: 0 },
+      };
       for (const key of COUNTS) sums.counts[key] += Number(metric.fields[key] ?? 0);
       sums.time = Math.max(sums.time, metric.time);
       touched.set(group, sums);
@@ -92,7 +148,7 @@ export class TrunkGroups {
       time,
       fields: {
         members: group.members.length,
-        members_up: members.filter((m) => m.up).length,
+        members_up: members.filter((m) => m.up !== false).length,
         capacity: group.capacity,
         warn_at: group.warnAt,
         calls_active: active,
