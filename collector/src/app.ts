@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { apiTokens } from './api/config.js';
+import { apiSecurityOptions } from './api/config.js';
 import { ApiServer } from './api/server.js';
 import type { CallboardConfig } from './config.js';
 import { cdrReconciliation, findMilestoneBook, reconcilePairs } from './inputs/cdr/index.js';
@@ -68,7 +68,8 @@ export class Collector {
     this.api = new ApiServer({
       host: config.api.host,
       port: config.api.port,
-      tokens: apiTokens(config.api),
+      ...apiSecurityOptions(config.api),
+      config,
       maxUpdatesPerSecond: config.api.maxUpdatesPerSecond,
       store: this.store,
       health: this.health,

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
 import type { HealthEngine } from '../health/engine.js';
@@ -6,7 +7,9 @@ import type { MilestoneBook } from '../inputs/cdr/milestones.js';
 import { createMilestonesRouter } from './milestones.js';
 import { snmpTargetsReport } from '../inputs/snmp/targets-report.js';
 import type { LiveStore, LiveSeries } from '../outputs/live/store.js';
-import { ApiAuth, authenticate, requireRole } from './auth.js';
+import { createAdminRouter } from './admin.js';
+import { authenticate, requireRole, type ApiAuth } from './auth.js';
+import type { ApiGuard } from './security.js';
 
 export interface ApiDependencies {
   store: LiveStore;
@@ -15,6 +18,9 @@ export interface ApiDependencies {
   milestones?: MilestoneBook;
   registry: Registry;
   auth: ApiAuth;
+  guard: ApiGuard;
+  /** Served to admin tokens at /api/v1/admin/config, secrets redacted. */
+  config?: unknown;
   startedAt: number;
   version: string;
 }
@@ -36,18 +42,8 @@ export function createHttpApp(deps: ApiDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use((_req, res, next) => {
-    res.set({
-      'X-Content-Type-Options': 'nosniff',
-      'X-Frame-Options': 'DENY',
-      'Referrer-Policy': 'no-referrer',
-      'Cache-Control': 'no-store',
-      'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-    });
-    next();
-  });
+  app.use(...deps.guard.middleware());
   app.use(authenticate(deps.auth));
-  app.use(express.json({ limit: '64kb' }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', version: deps.version, uptimeS: Math.round((Date.now() - deps.startedAt) / 1000) });
@@ -76,14 +72,27 @@ export function createHttpApp(deps: ApiDependencies): express.Express {
     const top = Math.min(1000, Math.max(1, Number(req.query.top) || 20));
     res.json({ generatedAt: Date.now(), ...snmpTargetsReport(top) });
   });
+  api.use(createAdminRouter({ config: deps.config }));
   app.use('/api/v1', api);
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found', code: 'CALLBOARD_NOT_FOUND' });
   });
   app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    const status = error.status && error.status >= 400 && error.status < 600 ? error.status : 500;
-    res.status(status).json({ error: status === 500 ? 'internal error' : error.message, code: error.type ?? 'CALLBOARD_HTTP' });
+    res.status(httpErrorStatus(error)).json(httpErrorBody(error));
   });
   return app;
+}
+
+function httpErrorStatus(error: { status?: number }): number {
+  return error.status && error.status >= 400 && error.status < 600 ? error.status : 500;
+}
+
+/** Body-parser and router errors become one documented shape; their messages may quote the input, so fixed texts are used. */
+function httpErrorBody(error: { status?: number; type?: string; limit?: number }): { error: string; code: string } {
+  const status = httpErrorStatus(error);
+  if (error.type === 'entity.too.large') return { error: `request body larger than ${error.limit} bytes`, code: 'CALLBOARD_BODY_TOO_LARGE' };
+  if (error.type === 'entity.parse.failed') return { error: 'request body is not valid JSON', code: 'CALLBOARD_BAD_REQUEST' };
+  if (status === 500) return { error: 'internal error', code: 'CALLBOARD_HTTP' };
+  return { error: STATUS_CODES[status] ?? 'bad request', code: status === 400 ? 'CALLBOARD_BAD_REQUEST' : 'CALLBOARD_HTTP' };
 }

@@ -1,10 +1,10 @@
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../lib/log.js';
 import type { LiveHub } from '../outputs/live/hub.js';
 import type { LiveSeries, LiveStore } from '../outputs/live/store.js';
-import type { ApiAuth } from './auth.js';
+import type { ApiGuard } from './security.js';
 import { parseMeasurementFilter } from './http.js';
 
 export const LIVE_PROTOCOL = 'callboard.v1';
@@ -16,7 +16,8 @@ export interface LiveSocketOptions {
   store: LiveStore;
   hub: LiveHub;
   log: Logger;
-  auth: ApiAuth;
+  /** Rate limit, origin allow-list and a read token, checked before the upgrade. */
+  guard: Pick<ApiGuard, 'checkUpgrade'>;
   maxUpdatesPerSecond: number;
 }
 
@@ -41,10 +42,13 @@ export class LiveSocket {
   }
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const decision = this.options.auth.decide(request, 'read');
-    if (!decision.ok) {
-      const status = decision.status === 401 ? '401 Unauthorized\r\nWWW-Authenticate: Bearer realm="callboard"' : '403 Forbidden';
-      socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    const refusal = this.options.guard.checkUpgrade(request);
+    if (refusal) {
+      const body = JSON.stringify({ error: refusal.error, code: refusal.code });
+      const headers = Object.entries(refusal.headers ?? {}).map(([name, value]) => `${name}: ${value}\r\n`);
+      socket.end(
+        `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\n${headers.join('')}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
       return;
     }
     this.#wss.handleUpgrade(request, socket, head, (ws) => this.#serve(ws, request));
