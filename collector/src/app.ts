@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { AlertEngine } from './alerting/engine.js';
+import { alertLiveEvent, alertsMeasurement } from './alerting/measurement.js';
 import { apiSecurityOptions } from './api/config.js';
 import { ApiServer } from './api/server.js';
 import type { CallboardConfig } from './config.js';
@@ -21,7 +23,7 @@ import { TrunkGroups, trunkGroup } from './traffic/trunk-groups.js';
 import { VERSION } from './version.js';
 
 export function allMeasurementSchemas(): MeasurementSchema[] {
-  return [sourceStatus, linkHealth, trunkGroup, ...inputPlugins.flatMap((p) => p.measurements)];
+  return [sourceStatus, linkHealth, trunkGroup, alertsMeasurement, ...inputPlugins.flatMap((p) => p.measurements)];
 }
 
 /**
@@ -32,6 +34,7 @@ export class Collector {
   readonly registry = new Registry();
   readonly store = new LiveStore();
   readonly health: HealthEngine;
+  readonly alerting: AlertEngine | undefined;
   readonly api: ApiServer;
   readonly #sinks: Sink[];
   readonly #inputs: Input[];
@@ -55,10 +58,20 @@ export class Collector {
     }
     this.health = new HealthEngine({ holdMs: config.health.hold, staleAfterMs: config.health.staleAfter });
     const trunkGroups = new TrunkGroups(config.trunkGroups);
+    this.alerting = config.alerting && new AlertEngine({
+      config: config.alerting,
+      timezone: config.timezone,
+      stateDir: config.stateDir,
+      log,
+      links: () => this.health.links(),
+      emit: (points) => this.#pipeline.emit(points),
+      onChange: (alert) => this.#hub.publish(alertLiveEvent(alert, Date.now())),
+    });
     this.#pipeline = new Pipeline(this.#sinks, log, this.registry, [
       trunkGroups.process,
       cdrReconciliation(reconcilePairs(config.inputs), config.timezone),
       (metrics) => [...metrics, ...this.health.observe(metrics)],
+      ...(this.alerting ? [this.alerting.observe] : []),
     ]);
     const flush = async () => void (await Promise.all(this.#sinks.map((s) => s.flush())));
     const context = { log, stateDir: config.stateDir, timezone: config.timezone, registry: this.registry, flush };
@@ -75,6 +88,7 @@ export class Collector {
       health: this.health,
       trunkGroups: { groups: config.trunkGroups, profile: trafficProfile, timezone: config.timezone },
       milestones: findMilestoneBook(this.#inputs),
+      alerting: this.alerting,
       hub: this.#hub,
       registry: this.registry,
       log,
@@ -88,6 +102,7 @@ export class Collector {
     for (const input of this.#inputs) await input.start?.(this.#pipeline.emit);
     this.#scheduler.start();
     this.#staleTimer = setInterval(() => this.#pipeline.emit(this.health.checkStale(Date.now())), 1000).unref();
+    this.alerting?.start();
     await this.api.start();
     this.#log.info({ inputs: this.#inputs.map((i) => `${i.type}:${i.name}`), sinks: this.#sinks.map((s) => s.name) }, 'collector started');
   }
@@ -101,6 +116,7 @@ export class Collector {
     await this.#scheduler.stop();
     clearInterval(this.#staleTimer);
     await Promise.allSettled(this.#inputs.map((i) => i.stop?.()));
+    await this.alerting?.stop();
     this.#hub.stop();
     for (const sink of [...this.#sinks].reverse()) {
       try {

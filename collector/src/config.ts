@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { alertingSchema } from './alerting/config.js';
 import { apiConfigSchema } from './api/config.js';
 import { duration, Secret } from './lib/config-types.js';
 import { registerSecret } from './lib/log.js';
@@ -63,6 +64,8 @@ export const configSchema = z.strictObject({
   trunkGroups: trunkGroupsSchema.default([]),
   /** The link health model: how long a better state must hold, and when silence means stale. */
   health: z.strictObject({ hold: duration('30s'), staleAfter: duration('45s') }).prefault({}),
+  /** Alert rules, notifiers, grouping, inhibition and maintenance windows (collector/src/alerting/README.md); absent: no alerting. */
+  alerting: alertingSchema.optional(),
   inputs: z.array(z.looseObject({ type: z.string() })).default([]),
   shutdownTimeout: duration('10s'),
 });

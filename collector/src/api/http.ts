@@ -8,6 +8,8 @@ import { createMilestonesRouter } from './milestones.js';
 import { snmpTargetsReport } from '../inputs/snmp/targets-report.js';
 import type { LiveStore, LiveSeries } from '../outputs/live/store.js';
 import { createAdminRouter } from './admin.js';
+import type { AlertEngine } from '../alerting/engine.js';
+import { createAlertsRouter } from './alerts.js';
 import { authenticate, requireRole, type ApiAuth } from './auth.js';
 import type { ApiGuard } from './security.js';
 
@@ -16,6 +18,7 @@ export interface ApiDependencies {
   health?: HealthEngine;
   trunkGroups?: Omit<TrunkGroupsDependencies, 'store'>;
   milestones?: MilestoneBook;
+  alerting?: AlertEngine;
   registry: Registry;
   auth: ApiAuth;
   guard: ApiGuard;
@@ -68,6 +71,7 @@ export function createHttpApp(deps: ApiDependencies): express.Express {
   });
   if (deps.trunkGroups) api.use(trunkGroupsRouter({ ...deps.trunkGroups, store: deps.store }));
   api.use(createMilestonesRouter({ book: deps.milestones }));
+  api.use(createAlertsRouter(deps.alerting));
   api.get('/targets', (req, res) => {
     const top = Math.min(1000, Math.max(1, Number(req.query.top) || 20));
     res.json({ generatedAt: Date.now(), ...snmpTargetsReport(top) });

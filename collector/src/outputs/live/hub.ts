@@ -28,6 +28,11 @@ export class LiveHub {
     this.#pending.clear();
   }
 
+  /** Events (alert state changes) go out at once to every client, never coalesced: each one matters. */
+  publish(event: LiveSeries): void {
+    for (const publish of this.#publishers) publish(event);
+  }
+
   add(publish: Publish): () => void {
     this.#publishers.add(publish);
     return () => this.#publishers.delete(publish);

@@ -1,0 +1,405 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { Link } from '../health/engine.js';
+import type { Logger } from '../lib/log.js';
+import type { Metric } from '../pipeline/metric.js';
+import { SEVERITIES, type AlertingConfig, type RuleConfig, type Severity } from './config.js';
+import { decide, groupOf, newGroup, type GroupAction, type GroupState } from './groups.js';
+import { inhibitor } from './inhibition.js';
+import { MaintenanceWindows } from './maintenance.js';
+import { matchesAll, type Labels, type Matcher } from './matchers.js';
+import { alertPoint, alertsMeasurement, labelsText } from './measurement.js';
+import { createNotifier, type Notification, type NotifiedAlert, type Notifier } from './notifiers/index.js';
+import { Outbox } from './outbox.js';
+import { createEvaluator, type RuleEvaluator } from './rules.js';
+import { Silences, type Silence } from './silences.js';
+import { step, type AlertRecord } from './state.js';
+import { AlertingStore, type LogEntry } from './store.js';
+import { render } from './templates.js';
+
+export interface AlertEngineOptions {
+  config: Readonly<AlertingConfig>;
+  timezone: string;
+  stateDir: string;
+  log: Logger;
+  /** The health model's links (HealthEngine.links). */
+  links: () => readonly Link[];
+  /** Injectable clock (tests drive time with it); default Date.now. */
+  now?: () => number;
+  /** Receives the `alerts` points of state changes (the pipeline, so they reach InfluxDB). */
+  emit?: (metrics: Metric[]) => void;
+  /** Every state change, as it happens (the /live hub). */
+  onChange?: (alert: AlertView) => void;
+}
+
+export type AlertView = AlertRecord & { group: string; severity: string };
+
+/** An instance no rule has reported for this long (after a restart, or its link vanished) counts as clear. */
+const UNKNOWN_GRACE_MS = 5 * 60_000;
+/** Resolved alerts stay listed this long. */
+const KEEP_RESOLVED_MS = 3_600_000;
+
+const rank = (s: string) => SEVERITIES.indexOf(s as Severity);
+
+/**
+ * Rules → alert state machines → inhibition, silences and maintenance → groups → the outbox of
+ * notifications. Metrics are observed as they pass through the pipeline; `tick` evaluates (every
+ * evaluationInterval, or driven by a test's clock) and saves the state before anything is sent.
+ */
+export class AlertEngine {
+  readonly #config: Readonly<AlertingConfig>;
+  readonly #evaluators: RuleEvaluator[];
+  readonly #rules: ReadonlyMap<string, RuleConfig>;
+  readonly #notifiers: Map<string, Notifier>;
+  readonly #records = new Map<string, AlertRecord>();
+  readonly #groups = new Map<string, GroupState>();
+  readonly #silences: Silences;
+  readonly #windows: MaintenanceWindows;
+  readonly #store: AlertingStore;
+  readonly #outbox: Outbox;
+  readonly #now: () => number;
+  readonly #log: Logger;
+  #timer: NodeJS.Timeout | undefined;
+  #dirty = false;
+
+  constructor(private readonly options: AlertEngineOptions) {
+    this.#config = options.config;
+    this.#now = options.now ?? Date.now;
+    this.#log = options.log.child({ component: 'alerting' });
+    this.#rules = new Map(options.config.rules.map((r) => [r.name, r]));
+    this.#evaluators = options.config.rules.map((r) => createEvaluator(r, options.links));
+    this.#notifiers = new Map(options.config.notifiers.map((n) => [n.name, createNotifier(n)]));
+    this.#windows = new MaintenanceWindows(options.config.maintenance, options.timezone);
+    this.#store = new AlertingStore(join(options.stateDir, 'alerting'));
+    const saved = this.#store.load();
+    const now = this.#now();
+    this.#silences = new Silences(saved?.silences);
+    for (const record of saved?.alerts ?? []) {
+      if (record.state === 'inactive') continue;
+      this.#records.set(record.fingerprint, { ...record, seen: now });
+      if (record.state === 'firing')
+        this.#evaluators
+          .find((e) => e.rule.name === record.rule)
+          ?.restore(stripRuleLabels(record.labels, this.#rules.get(record.rule)), now);
+    }
+    for (const group of saved?.groups ?? []) this.#groups.set(group.key, group);
+    const hooks = { now: this.#now, changed: () => this.#save(), record: (entry: LogEntry) => this.#store.log(entry) };
+    this.#outbox = new Outbox(this.#notifiers, options.config.retry, hooks, this.#log, saved?.outbox);
+  }
+
+  /** A pipeline processor: rules see every metric; the batch passes unchanged. */
+  readonly observe = (metrics: readonly Metric[]): readonly Metric[] => {
+    const now = this.#now();
+    for (const metric of metrics) {
+      if (metric.measurement === alertsMeasurement.measurement) continue;
+      for (const evaluator of this.#evaluators) evaluator.observe(metric, now);
+    }
+    return metrics;
+  };
+
+  start(): void {
+    this.#log.info(
+      {
+        rules: this.#evaluators.length,
+        notifiers: [...this.#notifiers.keys()],
+        restored: this.#records.size,
+        pending: this.#outbox.entries.length,
+      },
+      'alerting started',
+    );
+    this.#timer = setInterval(() => this.tick(), this.#config.evaluationInterval);
+    this.#outbox.pump(); // what was queued before a restart goes out now
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#outbox.idle();
+    this.#save();
+    for (const notifier of this.#notifiers.values()) notifier.close?.();
+  }
+
+  /** Resolves when no delivery attempt is under way. */
+  idle(): Promise<void> {
+    return this.#outbox.idle();
+  }
+
+  tick(): void {
+    const now = this.#now();
+    const changed: AlertRecord[] = [];
+    this.#evaluate(now, changed);
+    this.#suppress(now);
+    this.#notifyGroups(now);
+    this.#prune(now);
+    if (changed.length) {
+      this.#dirty = true;
+      this.options.emit?.(changed.map((r) => alertPoint(r, now)));
+      for (const r of changed) this.options.onChange?.(this.#view(r));
+    }
+    if (this.#dirty) this.#save();
+    this.#outbox.pump();
+  }
+
+  alerts(): AlertView[] {
+    return [...this.#records.values()]
+      .filter((r) => r.state !== 'inactive')
+      .map((r) => this.#view(r))
+      .sort(
+        (a, b) =>
+          Number(b.state === 'firing') - Number(a.state === 'firing') ||
+          rank(a.severity) - rank(b.severity) ||
+          (a.activeSince ?? 0) - (b.activeSince ?? 0),
+      );
+  }
+
+  groups(): GroupState[] {
+    return [...this.#groups.values()];
+  }
+
+  notificationLog(limit: number): LogEntry[] {
+    return this.#store.recent(limit);
+  }
+
+  pendingDeliveries() {
+    return this.#outbox.entries.map((d) => ({
+      notifier: d.notifier,
+      id: d.notification.id,
+      event: d.notification.event,
+      attempts: d.attempts,
+      nextAttemptAt: d.nextAttemptAt,
+      lastError: d.lastError,
+    }));
+  }
+
+  maintenanceActive(): string[] {
+    return this.#windows.active(this.#now());
+  }
+
+  listSilences() {
+    return this.#silences.list(this.#now());
+  }
+
+  createSilence(input: { matchers: Matcher[]; startsAt?: number; endsAt: number; createdBy: string; comment: string }): Silence {
+    const now = this.#now();
+    const silence = this.#silences.create({ ...input, startsAt: input.startsAt ?? now }, now);
+    this.#log.info({ silence: silence.id, by: silence.createdBy, matchers: input.matchers.length }, 'silence created');
+    this.#save();
+    return silence;
+  }
+
+  expireSilence(id: string, by: string): Silence | undefined {
+    const silence = this.#silences.expire(id, this.#now());
+    if (silence) {
+      this.#log.info({ silence: id, by }, 'silence expired');
+      this.#save();
+    }
+    return silence;
+  }
+
+  #evaluate(now: number, changed: AlertRecord[]): void {
+    const seen = new Set<string>();
+    for (const evaluator of this.#evaluators) {
+      const { rule } = evaluator;
+      const timing = { forMs: evaluator.event ? 0 : rule.for, resolveAfterMs: rule.resolveAfter };
+      for (const obs of evaluator.evaluate(now)) {
+        const labels = { ...obs.labels, ...rule.labels, alertname: rule.name, severity: rule.severity };
+        const fingerprint = fingerprintOf(labels);
+        seen.add(fingerprint);
+        let record = this.#records.get(fingerprint);
+        if (!record) {
+          if (!obs.active) continue;
+          record = { fingerprint, rule: rule.name, labels, annotations: {}, state: 'inactive', seen: now };
+          this.#records.set(fingerprint, record);
+        }
+        record.seen = now;
+        record.value = obs.value;
+        if (obs.detail !== undefined) record.detail = obs.detail;
+        if (step(record, obs.active, now, timing)) changed.push(record);
+        if (record.state === 'pending' || record.state === 'firing') record.annotations = this.#annotate(rule, record);
+      }
+    }
+    for (const record of this.#records.values()) {
+      if (seen.has(record.fingerprint) || record.state === 'inactive' || record.state === 'resolved') continue;
+      const rule = this.#rules.get(record.rule);
+      const evaluator = rule && this.#evaluators.find((e) => e.rule === rule);
+      // Rules removed from the config resolve at once; unreported instances after the grace period; events when their time is up.
+      if (rule && !evaluator!.event && now - record.seen < UNKNOWN_GRACE_MS) continue;
+      if (step(record, false, now, { forMs: 0, resolveAfterMs: rule ? rule.resolveAfter : 0 })) changed.push(record);
+    }
+  }
+
+  #annotate(rule: RuleConfig, record: AlertRecord): Record<string, string> {
+    const context = {
+      alertname: rule.name,
+      severity: rule.severity,
+      labels: record.labels,
+      value: record.value,
+      detail: record.detail,
+      grafanaUrl: this.#config.grafanaUrl,
+    };
+    return Object.fromEntries(Object.entries(rule.annotations).map(([k, t]) => [k, render(t, context)]));
+  }
+
+  /** Inhibition, silences, maintenance windows; each alert newly held back is written to the notification log. */
+  #suppress(now: number): void {
+    const active = [...this.#records.values()].filter((r) => r.state === 'pending' || r.state === 'firing');
+    const sources = this.#config.inhibit.length
+      ? active.filter((r) => this.#config.inhibit.some((i) => matchesAll(i.source, r.labels)))
+      : [];
+    for (const record of active) {
+      const before = record.suppressedBy;
+      const by = sources.length ? inhibitor(this.#config.inhibit, record, sources) : undefined;
+      const silence = by ? undefined : this.#silences.muting(record.labels, now);
+      const window = by || silence ? undefined : this.#windows.muting(record.labels, now);
+      record.suppressedBy = by
+        ? `inhibited by ${by.rule} ${labelsText(by.labels)}`
+        : silence
+          ? `silence ${silence.id}`
+          : window
+            ? `maintenance ${window}`
+            : undefined;
+      if (record.suppressedBy !== before) this.#dirty = true;
+      if (record.suppressedBy && record.state === 'firing' && (record.suppressedBy !== before || record.firingSince === now)) {
+        this.#store.log({
+          time: now,
+          status: 'suppressed',
+          group: this.#groupOf(record).key,
+          fingerprint: record.fingerprint,
+          alertname: record.rule,
+          reason: record.suppressedBy,
+        });
+      }
+    }
+  }
+
+  #groupOf(record: AlertRecord): { key: string; labels: Labels } {
+    const rule = this.#rules.get(record.rule);
+    const event = rule?.kind === 'milestone';
+    return groupOf(record.labels, event ? Object.keys(record.labels) : (rule?.groupBy ?? this.#config.groupBy));
+  }
+
+  #notifyGroups(now: number): void {
+    const members = new Map<string, AlertRecord[]>();
+    for (const record of this.#records.values()) {
+      if (record.state === 'inactive' || record.state === 'pending') continue;
+      const { key, labels } = this.#groupOf(record);
+      (members.get(key) ?? members.set(key, []).get(key)!).push(record);
+      if (!this.#groups.has(key) && record.state === 'firing') {
+        this.#groups.set(key, newGroup(key, labels, this.#rules.get(record.rule)?.kind === 'milestone', now));
+        this.#dirty = true;
+      }
+    }
+    const timing = { groupWaitMs: this.#config.groupWait, repeatIntervalMs: this.#config.repeatInterval };
+    for (const group of [...this.#groups.values()]) {
+      const list = members.get(group.key) ?? [];
+      const waiting = group.waitingSince;
+      const action = decide(group, list, now, timing);
+      if (group.waitingSince !== waiting) this.#dirty = true;
+      if (action) this.#act(group, action, list, now);
+    }
+  }
+
+  #act(group: GroupState, action: Exclude<GroupAction, undefined>, members: AlertRecord[], now: number): void {
+    this.#dirty = true;
+    if (action === 'drop') return void this.#groups.delete(group.key);
+    if (action === 'resolve') {
+      const notified = group.alerts.map((fp) => this.#records.get(fp)).filter((r) => r !== undefined);
+      const alerts = notified.length ? notified : members;
+      for (const name of group.notifiers)
+        if (this.#notifiers.get(name)?.sendResolved) this.#outbox.enqueue(name, this.#notification(group, 'resolve', alerts, now));
+      this.#groups.delete(group.key);
+      return;
+    }
+    const alerts = members.filter((r) => r.state === 'firing' && !r.suppressedBy);
+    const targets = [...this.#notifiers.values()].filter((n) => alerts.some((a) => matchesAll(n.match, a.labels)));
+    const notification = this.#notification(group, action, alerts, now);
+    for (const n of targets) this.#outbox.enqueue(n.name, notification);
+    group.notified = true;
+    group.lastNotifiedAt = now;
+    group.notifiers = [...new Set([...group.notifiers, ...targets.map((n) => n.name)])];
+    group.alerts = [...new Set([...group.alerts, ...alerts.map((a) => a.fingerprint)])];
+    if (targets.length === 0)
+      this.#log.warn({ code: 'CALLBOARD_ALERT_UNROUTED', group: group.key }, 'no notifier matches this alert group');
+  }
+
+  #notification(group: GroupState, event: Notification['event'], alerts: AlertRecord[], now: number): Notification {
+    group.seq++;
+    const severity = alerts.map((a) => a.labels.severity ?? 'major').sort((a, b) => rank(a) - rank(b))[0] ?? 'major';
+    const names = [...new Set(alerts.map((a) => a.rule))].join(', ');
+    const where = Object.entries(group.labels)
+      .filter(([k]) => k !== 'alertname')
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    const summary = alerts.length === 1 && alerts[0]!.annotations.summary ? `: ${alerts[0]!.annotations.summary}` : '';
+    const title = `${event === 'resolve' ? 'RESOLVED' : 'FIRING'} ${names}${where ? ` ${where}` : ''}${alerts.length > 1 ? ` (${alerts.length} alerts)` : ''}${summary}`;
+    return {
+      version: '1',
+      id: `${group.dedupKey}-${group.createdAt}-${group.seq}`,
+      event,
+      status: event === 'resolve' ? 'resolved' : 'firing',
+      dedupKey: group.dedupKey,
+      group: { key: group.key, labels: group.labels },
+      severity: severity as Severity,
+      title,
+      alerts: alerts.map((a) => notifiedAlert(a, event === 'resolve')),
+      createdAt: new Date(now).toISOString(),
+      ...(this.#config.grafanaUrl ? { grafanaUrl: this.#config.grafanaUrl } : {}),
+    };
+  }
+
+  #prune(now: number): void {
+    for (const [fp, record] of this.#records) {
+      if (record.state === 'inactive' || (record.state === 'resolved' && now - record.resolvedAt! > KEEP_RESOLVED_MS)) {
+        this.#records.delete(fp);
+        if (record.state === 'resolved') this.#dirty = true;
+      }
+    }
+    if (this.#silences.prune(now)) this.#dirty = true;
+  }
+
+  #view(record: AlertRecord): AlertView {
+    return { ...record, group: this.#groupOf(record).key, severity: record.labels.severity ?? 'major' };
+  }
+
+  #save(): void {
+    this.#dirty = false;
+    this.#store.save({
+      version: 1,
+      savedAt: this.#now(),
+      alerts: [...this.#records.values()].filter((r) => r.state !== 'inactive'),
+      groups: [...this.#groups.values()],
+      outbox: [...this.#outbox.entries],
+      silences: this.#silences.all(),
+    });
+  }
+}
+
+function notifiedAlert(record: AlertRecord, resolved: boolean): NotifiedAlert {
+  const startsAt = record.firingSince ?? record.activeSince ?? record.seen;
+  return {
+    fingerprint: record.fingerprint,
+    alertname: record.rule,
+    state: resolved ? 'resolved' : 'firing',
+    severity: record.labels.severity ?? 'major',
+    labels: record.labels,
+    annotations: record.annotations,
+    ...(record.value !== undefined && Number.isFinite(record.value) ? { value: record.value } : {}),
+    startsAt: new Date(startsAt).toISOString(),
+    ...(resolved && record.resolvedAt ? { endsAt: new Date(record.resolvedAt).toISOString() } : {}),
+  };
+}
+
+export function fingerprintOf(labels: Labels): string {
+  const sorted = Object.keys(labels)
+    .sort()
+    .map((k) => [k, labels[k]]);
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 16);
+}
+
+/** The labels a rule's evaluator produced, without those the rule itself adds. */
+function stripRuleLabels(labels: Labels, rule: RuleConfig | undefined): Labels {
+  const out: Record<string, string> = { ...labels };
+  delete out.alertname;
+  delete out.severity;
+  for (const name of Object.keys(rule?.labels ?? {})) delete out[name];
+  return out;
+}

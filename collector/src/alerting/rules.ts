@@ -1,0 +1,161 @@
+import type { Link } from '../health/engine.js';
+import { seriesKey, type Metric } from '../pipeline/metric.js';
+import { sourceStatus } from '../pipeline/source-status.js';
+import { milestone } from '../inputs/cdr/measurements.js';
+import { holds } from './clause.js';
+import type { RuleConfig } from './config.js';
+import { matchesAll, type Labels } from './matchers.js';
+
+/** What a rule says about one of its instances (a link, a series, an input) at an evaluation. */
+export interface Observation {
+  labels: Labels;
+  active: boolean;
+  value?: number;
+  /** Shown as {{detail}} in annotations: the health model's reasons, a milestone's text. */
+  detail?: string;
+}
+
+/**
+ * One rule over Callboard's live state. Instances a rule does not list at an evaluation are
+ * unknown (no data yet, e.g. after a restart): their alert keeps its state until it goes stale.
+ */
+export interface RuleEvaluator {
+  readonly rule: RuleConfig;
+  /** Event rules (milestones) fire once per event and never send a resolve. */
+  readonly event: boolean;
+  observe(metric: Metric, now: number): void;
+  evaluate(now: number): Observation[];
+  /** Called with the labels of alerts restored as firing, for rules that must remember silent series. */
+  restore(labels: Labels, now: number): void;
+}
+
+const IGNORED = { observe() {}, restore() {} };
+
+function linkRule(rule: Extract<RuleConfig, { kind: 'link' }>, links: () => readonly Link[]): RuleEvaluator {
+  return {
+    rule,
+    event: false,
+    ...IGNORED,
+    evaluate: () =>
+      links().flatMap((link) => {
+        const labels = { kind: link.kind, group: link.group, link: link.id.slice(link.kind.length + 1) };
+        if (!matchesAll(rule.match, labels)) return [];
+        return [
+          { labels, active: (rule.states as readonly string[]).includes(link.state), detail: [link.state, ...link.reasons].join(': ') },
+        ];
+      }),
+  };
+}
+
+function thresholdRule(rule: Extract<RuleConfig, { kind: 'threshold' }>): RuleEvaluator {
+  const series = new Map<string, Observation & { seen: number }>();
+  return {
+    rule,
+    event: false,
+    restore() {},
+    observe(metric, now) {
+      if (metric.measurement !== rule.measurement || !matchesAll(rule.where, metric.tags)) return;
+      const first = metric.fields[rule.when[0]!.field];
+      series.set(seriesKey(metric.measurement, metric.tags), {
+        labels: metric.tags,
+        active: rule.when.every((c) => holds(c, metric.fields)),
+        value: typeof first === 'number' ? first : undefined,
+        seen: now,
+      });
+    },
+    evaluate(now) {
+      const out: Observation[] = [];
+      for (const [key, s] of series) {
+        if (now - s.seen > rule.staleAfter) series.delete(key);
+        else out.push({ labels: s.labels, active: s.active, value: s.value });
+      }
+      return out;
+    },
+  };
+}
+
+function sourceRule(rule: Extract<RuleConfig, { kind: 'source' }>): RuleEvaluator {
+  const inputs = new Map<string, { labels: Labels; up: boolean; seen: number }>();
+  return {
+    rule,
+    event: false,
+    observe(metric, now) {
+      if (metric.measurement !== sourceStatus.measurement || !matchesAll(rule.where, metric.tags)) return;
+      inputs.set(metric.tags.input ?? '', {
+        labels: { input: metric.tags.input ?? '', type: metric.tags.type ?? '' },
+        up: metric.fields.up === 1,
+        seen: now,
+      });
+    },
+    restore(labels, now) {
+      if (!inputs.has(labels.input ?? '')) inputs.set(labels.input ?? '', { labels, up: false, seen: now });
+    },
+    evaluate: (now) =>
+      [...inputs.values()].map((s) => {
+        const silent = rule.noDataFor !== undefined && now - s.seen > rule.noDataFor;
+        return { labels: s.labels, active: !s.up || silent, value: s.up && !silent ? 1 : 0 };
+      }),
+  };
+}
+
+function noDataRule(rule: Extract<RuleConfig, { kind: 'no_data' }>): RuleEvaluator {
+  const series = new Map<string, { labels: Labels; seen: number }>();
+  return {
+    rule,
+    event: false,
+    observe(metric, now) {
+      if (metric.measurement !== rule.measurement || !matchesAll(rule.where, metric.tags)) return;
+      series.set(seriesKey(metric.measurement, metric.tags), { labels: metric.tags, seen: now });
+    },
+    /** A series that was silent when the collector stopped is still silent until it reports again. */
+    restore(labels) {
+      const key = seriesKey(rule.measurement, labels);
+      if (!series.has(key)) series.set(key, { labels, seen: -Infinity });
+    },
+    evaluate: (now) =>
+      [...series.values()].map((s) => ({
+        labels: s.labels,
+        active: now - s.seen > rule.after,
+        value: Number.isFinite(s.seen) ? (now - s.seen) / 1000 : undefined,
+      })),
+  };
+}
+
+function milestoneRule(rule: Extract<RuleConfig, { kind: 'milestone' }>): RuleEvaluator {
+  let events: Observation[] = [];
+  return {
+    rule,
+    event: true,
+    restore() {},
+    observe(metric) {
+      if (metric.measurement !== milestone.measurement || !matchesAll(rule.where, metric.tags)) return;
+      const labels = { source: metric.tags.source ?? '', target: metric.tags.target ?? '', day: String(metric.fields.day ?? '') };
+      events.push({
+        labels,
+        active: true,
+        value: typeof metric.fields.value === 'number' ? metric.fields.value : undefined,
+        detail: String(metric.fields.text ?? ''),
+      });
+    },
+    evaluate() {
+      const out = events;
+      events = [];
+      return out;
+    },
+  };
+}
+
+export function createEvaluator(rule: RuleConfig, links: () => readonly Link[]): RuleEvaluator {
+  switch (rule.kind) {
+    case 'link':
+      return linkRule(rule, links);
+    case 'threshold':
+      return thresholdRule(rule);
+    case 'source':
+      return sourceRule(rule);
+    case 'no_data':
+      return noDataRule(rule);
+    case 'milestone':
+      return milestoneRule(rule);
+  }
+}
