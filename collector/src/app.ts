@@ -53,7 +53,13 @@ export class Collector {
     this.#sinks = [this.store, trafficProfile];
     if (config.outputs.influx) {
       this.#sinks.unshift(
-        new InfluxSink(config.outputs.influx, { schemas: allMeasurementSchemas(), log, registry: this.registry, timezone: config.timezone }),
+        new InfluxSink(config.outputs.influx, {
+          schemas: allMeasurementSchemas(),
+          log,
+          registry: this.registry,
+          timezone: config.timezone,
+          spoolDir: join(config.stateDir, 'influx-spool'),
+        }),
       );
     }
     this.health = new HealthEngine({ holdMs: config.health.hold, staleAfterMs: config.health.staleAfter });

@@ -14,10 +14,19 @@ describe('LateTracker', () => {
   it('notes the hours of points written more than 3 minutes after their time, per rolled-up measurement', () => {
     const tracker = new LateTracker(['softswitch_calls', 'trunk_status']);
     const writtenAt = at('2026-11-25T12:00:00Z');
-    expect(tracker.note([point('softswitch_calls', '2026-11-25T11:58:00Z'), point('callboard_other', '2026-11-25T01:00:00Z')], writtenAt)).toBe(false);
+    expect(
+      tracker.note([point('softswitch_calls', '2026-11-25T11:58:00Z'), point('callboard_other', '2026-11-25T01:00:00Z')], writtenAt),
+    ).toBe(false);
     expect(tracker.pending).toBe(false);
     expect(
-      tracker.note([point('softswitch_calls', '2026-11-25T11:30:10Z'), point('softswitch_calls', '2026-11-25T08:00:00Z'), point('trunk_status', '2026-11-25T11:56:59Z')], writtenAt),
+      tracker.note(
+        [
+          point('softswitch_calls', '2026-11-25T11:30:10Z'),
+          point('softswitch_calls', '2026-11-25T08:00:00Z'),
+          point('trunk_status', '2026-11-25T11:56:59Z'),
+        ],
+        writtenAt,
+      ),
     ).toBe(true);
     const hours = tracker.take();
     const iso = (hs: ReadonlySet<number> | undefined) => [...(hs ?? [])].sort().map((h) => new Date(h * 3_600_000).toISOString());
@@ -26,12 +35,18 @@ describe('LateTracker', () => {
     expect(tracker.pending).toBe(false);
     tracker.restore(hours);
     tracker.note([point('softswitch_calls', '2026-11-25T09:50:00Z')], writtenAt);
-    expect(iso(tracker.take().get('softswitch_calls'))).toEqual(['2026-11-25T08:00:00.000Z', '2026-11-25T09:00:00.000Z', '2026-11-25T11:00:00.000Z']);
+    expect(iso(tracker.take().get('softswitch_calls'))).toEqual([
+      '2026-11-25T08:00:00.000Z',
+      '2026-11-25T09:00:00.000Z',
+      '2026-11-25T11:00:00.000Z',
+    ]);
   });
 
   it('merges consecutive hours into ranges', () => {
     const h = (iso: string) => at(iso) / 3_600_000;
-    expect(hourRanges(new Set([h('2026-11-25T10:00:00Z'), h('2026-11-25T08:00:00Z'), h('2026-11-25T09:00:00Z'), h('2026-11-25T12:00:00Z')]))).toEqual([
+    expect(
+      hourRanges(new Set([h('2026-11-25T10:00:00Z'), h('2026-11-25T08:00:00Z'), h('2026-11-25T09:00:00Z'), h('2026-11-25T12:00:00Z')])),
+    ).toEqual([
       { from: at('2026-11-25T08:00:00Z'), to: at('2026-11-25T11:00:00Z') },
       { from: at('2026-11-25T12:00:00Z'), to: at('2026-11-25T13:00:00Z') },
     ]);
@@ -49,9 +64,18 @@ describe('backfillStatements', () => {
 
   it('recomputes the late hours (one statement per hour), then the whole local days around them', () => {
     const late = Array.from({ length: 8 }, (_, i) => `2026-11-01T${String(3 + i).padStart(2, '0')}:30:00Z`); // 03:00..10:59 UTC
-    const statements = backfillStatements(new Map([['softswitch_calls', hoursOf(...late, '2026-11-03T12:00:00Z')]]), schemas, 'callboard', 'America/New_York');
+    const statements = backfillStatements(
+      new Map([['softswitch_calls', hoursOf(...late, '2026-11-03T12:00:00Z')]]),
+      schemas,
+      'callboard',
+      'America/New_York',
+    );
     expect(ranges(statements)).toEqual([
-      ...[3, 4, 5, 6, 7, 8, 9, 10].map((h) => ['softswitch_calls_1m', `2026-11-01T${String(h).padStart(2, '0')}:00:00.000Z`, `2026-11-01T${String(h + 1).padStart(2, '0')}:00:00.000Z`]),
+      ...[3, 4, 5, 6, 7, 8, 9, 10].map((h) => [
+        'softswitch_calls_1m',
+        `2026-11-01T${String(h).padStart(2, '0')}:00:00.000Z`,
+        `2026-11-01T${String(h + 1).padStart(2, '0')}:00:00.000Z`,
+      ]),
       ['softswitch_calls_1m', '2026-11-03T12:00:00.000Z', '2026-11-03T13:00:00.000Z'],
       // 03:00Z is still 31 October in New York (EDT); 1 November is the 25 h day
       ['softswitch_calls_1d', '2026-10-31T04:00:00.000Z', '2026-11-02T05:00:00.000Z'],
@@ -138,7 +162,9 @@ describe('Backfiller', () => {
     t.note('2026-11-25T09:10:00Z'); // joins the scheduled run
     await vi.advanceTimersByTimeAsync(500);
     t.flushRun();
-    expect(t.runs.map((r) => r.statements)).toEqual([[`hour ${at('2026-11-25T09:00:00Z') / 3_600_000}`, `hour ${at('2026-11-25T10:00:00Z') / 3_600_000}`]]);
+    expect(t.runs.map((r) => r.statements)).toEqual([
+      [`hour ${at('2026-11-25T09:00:00Z') / 3_600_000}`, `hour ${at('2026-11-25T10:00:00Z') / 3_600_000}`],
+    ]);
     t.note('2026-11-25T08:10:00Z');
     await vi.advanceTimersByTimeAsync(29_999);
     t.flushRun();

@@ -39,7 +39,7 @@ export class LateTracker {
   }
 
   /** Looks at a written batch; returns true if it held late points of a rolled-up measurement. */
-  note(points: readonly Metric[], writtenAt: number): boolean {
+  note(points: readonly Pick<Metric, 'measurement' | 'time'>[], writtenAt: number): boolean {
     const lateBefore = writtenAt - this.#lateAfterMs;
     let any = false;
     for (const p of points) {
@@ -91,7 +91,12 @@ export function hourRanges(hours: ReadonlySet<number>): { from: number; to: numb
  * late points (raw → 1m, one statement per hour), then the whole local days around them
  * (1m → 1d). All 1m statements come first, since the 1d ones read their results.
  */
-export function backfillStatements(hours: LateHours, schemas: ReadonlyMap<string, MeasurementSchema>, database: string, timezone: string): string[] {
+export function backfillStatements(
+  hours: LateHours,
+  schemas: ReadonlyMap<string, MeasurementSchema>,
+  database: string,
+  timezone: string,
+): string[] {
   const minutes: string[] = [];
   const days: string[] = [];
   for (const [measurement, set] of hours) {

@@ -15,7 +15,7 @@ interface Call {
 }
 
 /** Records every write; answers with `auto` if set, else the test answers by hand. */
-class FakeTransport implements BatchTransport {
+class FakeTransport implements BatchTransport<Metric> {
   calls: Call[] = [];
   auto?: (points: readonly Metric[], call: number) => WriteOutcome;
   write(batch: readonly Metric[]): Promise<WriteOutcome> {
@@ -28,7 +28,7 @@ class FakeTransport implements BatchTransport {
 
 function recorder() {
   const events: string[] = [];
-  const listener: BatcherListener = {
+  const listener: BatcherListener<Metric> = {
     attempted: (_ms, o, n) => events.push(`attempt ${o.kind} ${n}`),
     settled: (ps, o) => events.push(`settled ${ps.length}${o.kind === 'rejected' ? ` rejected ${o.rejected}` : ''}`),
     retrying: (_o, attempt, delay) => events.push(`retry #${attempt} in ${delay}`),
@@ -39,7 +39,7 @@ function recorder() {
 }
 
 function setup(options: { batchSize?: number; flushIntervalMs?: number; random?: () => number; gateOpen?: boolean } = {}) {
-  const queue = new MemoryQueue(1000);
+  const queue = new MemoryQueue<Metric>(1000);
   const transport = new FakeTransport();
   const gate = new Gate();
   if (options.gateOpen !== false) gate.open();
@@ -132,9 +132,20 @@ describe('Batcher', () => {
     expect(t.transport.calls.slice(0, 7).map((c) => c.at - first.at)).toEqual([0, 100, 300, 700, 1500, 2500, 3500]);
     expect(t.transport.calls.slice(0, 7).every((c) => c.points === first.points)).toBe(true);
     expect(t.events.slice(0, 14)).toEqual([
-      'attempt retry 10', 'retry #1 in 100', 'attempt retry 10', 'retry #2 in 200', 'attempt retry 10', 'retry #3 in 400',
-      'attempt retry 10', 'retry #4 in 800', 'attempt retry 10', 'retry #5 in 1000', 'attempt retry 10', 'retry #6 in 1000',
-      'attempt written 10', 'recovered after 6',
+      'attempt retry 10',
+      'retry #1 in 100',
+      'attempt retry 10',
+      'retry #2 in 200',
+      'attempt retry 10',
+      'retry #3 in 400',
+      'attempt retry 10',
+      'retry #4 in 800',
+      'attempt retry 10',
+      'retry #5 in 1000',
+      'attempt retry 10',
+      'retry #6 in 1000',
+      'attempt written 10',
+      'recovered after 6',
     ]);
     expect(values(t.transport.calls[7]!.points)).toEqual([10, 11, 12, 13, 14]);
     t.batcher.stop();
@@ -165,7 +176,8 @@ describe('Batcher', () => {
     t.push(points(0, 10));
     await vi.advanceTimersByTimeAsync(5000);
     expect(t.transport.calls).toHaveLength(0);
-    t.transport.auto = (_ps, call) => (call === 0 ? { kind: 'retry', status: 404, message: 'database not found', needsSetup: true } : { kind: 'written' });
+    t.transport.auto = (_ps, call) =>
+      call === 0 ? { kind: 'retry', status: 404, message: 'database not found', needsSetup: true } : { kind: 'written' };
     t.gate.open();
     await tick();
     expect(t.events.slice(0, 2)).toEqual(['attempt retry 10', 'needs setup']);
@@ -208,7 +220,7 @@ describe('Batcher', () => {
     t.batcher.stop();
   });
 
-  it('stop() ends the loop and hands back what was not written', async () => {
+  it('stop() ends the loop and says what was not written (the batch in flight stays queued)', async () => {
     const t = setup();
     t.transport.auto = () => ({ kind: 'retry', message: 'ECONNREFUSED' });
     t.push(points(0, 25));
@@ -219,7 +231,8 @@ describe('Batcher', () => {
     const result = t.batcher.stop();
     await rejected;
     expect(result.inFlight).toBe(10);
-    expect(values(result.queued)).toEqual(Array.from({ length: 15 }, (_, i) => 10 + i));
+    expect(result.unwritten).toBe(25);
+    expect(values(t.queue.peek(100))).toEqual(Array.from({ length: 25 }, (_, i) => i));
     await vi.advanceTimersByTimeAsync(10_000);
     expect(t.transport.calls).toHaveLength(calls);
     expect(vi.getTimerCount()).toBe(0);
@@ -229,7 +242,9 @@ describe('Batcher', () => {
 describe('backoffDelay', () => {
   it('grows exponentially from initial to max, jittered between half and all of it', () => {
     const policy = { initialMs: 250, maxMs: 30_000 };
-    expect([0, 1, 2, 3, 6, 7, 20, 1000].map((n) => backoffDelay(n, policy, () => 1))).toEqual([250, 500, 1000, 2000, 16_000, 30_000, 30_000, 30_000]);
+    expect([0, 1, 2, 3, 6, 7, 20, 1000].map((n) => backoffDelay(n, policy, () => 1))).toEqual([
+      250, 500, 1000, 2000, 16_000, 30_000, 30_000, 30_000,
+    ]);
     expect([0, 1, 7].map((n) => backoffDelay(n, policy, () => 0))).toEqual([125, 250, 15_000]);
     for (let i = 0; i < 100; i++) {
       const d = backoffDelay(3, policy);

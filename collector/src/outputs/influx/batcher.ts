@@ -1,7 +1,6 @@
 // The write loop: takes batches off the queue and writes them one at a time, in order, retrying a
 // batch until InfluxDB takes it. Knows nothing about InfluxDB itself: a BatchTransport says what
 // happened to each write (written / rejected as bad data / try again).
-import type { Metric } from '../../pipeline/metric.js';
 import type { PointBuffer } from './queue.js';
 
 export type WriteOutcome =
@@ -13,17 +12,17 @@ export type WriteOutcome =
   /** Network error, timeout, 5xx, or InfluxDB not set up (yet): the same batch is sent again. */
   | { kind: 'retry'; message: string; status?: number; needsSetup?: boolean };
 
-export interface BatchTransport {
+export interface BatchTransport<T> {
   /** Must not reject: every failure is an outcome. */
-  write(points: readonly Metric[]): Promise<WriteOutcome>;
+  write(points: readonly T[]): Promise<WriteOutcome>;
 }
 
 /** What the loop reports; the sink turns it into metrics and logs. */
-export interface BatcherListener {
+export interface BatcherListener<T> {
   /** Every request, whatever its outcome. */
   attempted(durationMs: number, outcome: WriteOutcome, points: number): void;
   /** `points` were accepted by InfluxDB (less `rejected` of them, if a partial write refused some). */
-  settled(points: readonly Metric[], outcome: Extract<WriteOutcome, { kind: 'written' | 'rejected' }>): void;
+  settled(points: readonly T[], outcome: Extract<WriteOutcome, { kind: 'written' | 'rejected' }>): void;
   /** A batch failed and is retried after `delayMs`; `attempt` counts failures of this batch. */
   retrying(outcome: Extract<WriteOutcome, { kind: 'retry' }>, attempt: number, delayMs: number): void;
   /** The first success after failures. */
@@ -74,15 +73,18 @@ export class Gate {
 
 export class FlushTimeoutError extends Error {
   readonly code = 'CALLBOARD_INFLUX_FLUSH_TIMEOUT';
-  constructor(readonly timeoutMs: number, readonly pending: number) {
+  constructor(
+    readonly timeoutMs: number,
+    readonly pending: number,
+  ) {
     super(`InfluxDB output: flush not finished after ${timeoutMs} ms; ${pending} points still queued (they stay queued and are retried)`);
   }
 }
 
-export interface BatcherOptions {
-  queue: PointBuffer;
-  transport: BatchTransport;
-  listener: BatcherListener;
+export interface BatcherOptions<T> {
+  queue: PointBuffer<T>;
+  transport: BatchTransport<T>;
+  listener: BatcherListener<T>;
   gate: Gate;
   batchSize: number;
   flushIntervalMs: number;
@@ -99,9 +101,9 @@ interface FlushWaiter {
 }
 
 export interface StopResult {
-  /** Points still queued, now removed from the queue (for a future spool to keep). */
-  queued: Metric[];
-  /** Points of the batch whose write had not succeeded. */
+  /** Points not written, including the batch in flight (a disk spool keeps them for the next start). */
+  unwritten: number;
+  /** Of those, the points of the batch whose write had not succeeded. */
   inFlight: number;
 }
 
@@ -109,23 +111,23 @@ export interface StopResult {
  * Sends a batch when `batchSize` points are queued, when the oldest queued point has waited
  * `flushIntervalMs`, or at once while someone awaits flush(). One write in flight at a time.
  */
-export class Batcher {
-  readonly #o: Required<BatcherOptions>;
+export class Batcher<T> {
+  readonly #o: Required<BatcherOptions<T>>;
   #running?: Promise<void>;
   #stopped = false;
-  #inFlight?: { startSeq: number; points: readonly Metric[] };
+  #inFlight?: { startSeq: number; points: readonly T[] };
   #waiters: FlushWaiter[] = [];
   #wake?: () => void;
   /** Called by stop(): wakes whatever the loop is waiting on. */
   readonly #onStop = new Set<() => void>();
 
-  constructor(options: BatcherOptions) {
+  constructor(options: BatcherOptions<T>) {
     this.#o = { now: Date.now, random: Math.random, ...options };
   }
 
-  /** Points not yet written: queued plus the batch in flight. */
+  /** Points not yet written (the batch in flight stays queued until it is). */
   get pending(): number {
-    return this.#o.queue.size + (this.#inFlight?.points.length ?? 0);
+    return this.#o.queue.size;
   }
 
   /** Every point with a lower sequence number has been written, rejected or dropped. */
@@ -167,7 +169,7 @@ export class Batcher {
     });
   }
 
-  /** Ends the loop (a write in flight is not waited for) and hands back what was not written. */
+  /** Ends the loop (a write in flight is not waited for) and says what was not written. */
   stop(): StopResult {
     this.#stopped = true;
     for (const wake of [...this.#onStop]) wake();
@@ -177,7 +179,7 @@ export class Batcher {
       w.reject(new Error('InfluxDB output stopped before the flush finished'));
     }
     this.#waiters = [];
-    return { queued: this.#o.queue.drain(), inFlight: this.#inFlight?.points.length ?? 0 };
+    return { unwritten: this.#o.queue.size, inFlight: this.#inFlight?.points.length ?? 0 };
   }
 
   async #loop(): Promise<void> {
@@ -190,11 +192,12 @@ export class Batcher {
       }
       await this.#untilStopped(this.#o.gate.wait());
       if (this.#stopped) break;
-      const points = queue.take(batchSize);
+      const points = queue.peek(batchSize);
       if (points.length === 0) continue;
-      this.#inFlight = { startSeq: queue.headSeq - points.length, points };
+      this.#inFlight = { startSeq: queue.headSeq, points };
       await this.#send(points);
       if (this.#stopped) break;
+      queue.ack(points.length);
       this.#inFlight = undefined;
       this.#settleWaiters();
     }
@@ -208,7 +211,7 @@ export class Batcher {
     return Math.max(0, queue.oldestPushedAt()! + this.#o.flushIntervalMs - this.#o.now());
   }
 
-  async #send(points: readonly Metric[]): Promise<void> {
+  async #send(points: readonly T[]): Promise<void> {
     const { transport, listener, retry } = this.#o;
     let failures = 0;
     let firstFailureAt = 0;

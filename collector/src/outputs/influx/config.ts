@@ -3,7 +3,10 @@ import { duration, httpUrl, secret } from '../../lib/config-types.js';
 
 export const influxOutputSchema = z.strictObject({
   url: httpUrl,
-  database: z.string().regex(/^[A-Za-z0-9_]+$/, 'expected letters, digits and _').default('callboard'),
+  database: z
+    .string()
+    .regex(/^[A-Za-z0-9_]+$/, 'expected letters, digits and _')
+    .default('callboard'),
   username: z.string().optional(),
   password: secret.optional(),
   retention: z
@@ -16,8 +19,30 @@ export const influxOutputSchema = z.strictObject({
     .prefault({}),
   batchSize: z.number().int().positive().default(5000),
   flushInterval: duration('1s'),
-  /** Points held in memory while InfluxDB is unreachable (~270 bytes each); beyond this the oldest are dropped and counted. */
+  /** Points held in memory when the spool's disk cannot take them (or, without a spool, while InfluxDB is unreachable); beyond this the oldest are dropped and counted. */
   maxQueuedPoints: z.number().int().positive().default(500_000),
+  /** The durable on-disk queue (README "Durable spool"). */
+  spool: z
+    .strictObject({
+      /** Default: <stateDir>/influx-spool. */
+      dir: z.string().min(1).optional(),
+      /** Bound of the segment files together, bytes (default 1 GiB: about 4 million typical points). */
+      maxBytes: z
+        .number()
+        .int()
+        .min(4096)
+        .default(1024 ** 3),
+      segmentBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(16 * 1024 ** 2),
+      /** Longest time an appended point waits for fdatasync (what a power loss can cost). */
+      fsyncInterval: duration('200ms'),
+      /** Warn (log + callboard_influx_spool_alarm 1) from this fill ratio on. */
+      alarmAt: z.number().gt(0).lte(1).default(0.8),
+    })
+    .prefault({}),
   retry: z.strictObject({ initial: duration('250ms'), max: duration('30s') }).prefault({}),
   timeout: duration('10s'),
 });

@@ -22,32 +22,61 @@ async function makeSink(overrides: Record<string, unknown> = {}) {
   const lines: { level: number; msg: string; [k: string]: unknown }[] = [];
   const log = createLogger({ level: 'debug', destination: { write: (l: string) => void lines.push(JSON.parse(l)) } });
   const registry = new Registry();
-  const config = influxOutputSchema.parse({ url: `http://127.0.0.1:${await closedPort()}`, retry: { initial: '20ms', max: '50ms' }, ...overrides });
+  const config = influxOutputSchema.parse({
+    url: `http://127.0.0.1:${await closedPort()}`,
+    retry: { initial: '20ms', max: '50ms' },
+    ...overrides,
+  });
   const sink = new InfluxSink(config, { schemas: [softswitchCalls], log, registry, timezone: 'America/New_York' });
   const metric = async (name: string, labels: Record<string, string> = {}) =>
-    (await registry.getSingleMetric(name)!.get()).values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((s, v) => s + v.value, 0);
+    (await registry.getSingleMetric(name)!.get()).values
+      .filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))
+      .reduce((s, v) => s + v.value, 0);
   return { sink, lines, registry, metric };
 }
 
-const calls = (fields: Record<string, unknown>, time = Date.now()): Metric => ({ measurement: 'softswitch_calls', tags: { switch: 'ss1' }, fields: fields as Metric['fields'], time });
+const calls = (fields: Record<string, unknown>, time = Date.now()): Metric => ({
+  measurement: 'softswitch_calls',
+  tags: { switch: 'ss1' },
+  fields: fields as Metric['fields'],
+  time,
+});
 
 describe('InfluxSink (no InfluxDB)', () => {
   it('refuses an unknown time zone or a bad schema at construction', async () => {
     const registry = new Registry();
     const config = influxOutputSchema.parse({ url: 'http://127.0.0.1:8086' });
     const log = createLogger({ level: 'silent' });
-    expect(() => new InfluxSink(config, { schemas: [softswitchCalls], log, registry, timezone: 'Nowhere/Town' })).toThrow(/unknown time zone "Nowhere\/Town"/);
-    expect(() => new InfluxSink(config, { schemas: [{ ...softswitchCalls, measurement: 'bad name' }], log, registry: new Registry(), timezone: 'UTC' })).toThrow(/measurement names must match/);
+    expect(() => new InfluxSink(config, { schemas: [softswitchCalls], log, registry, timezone: 'Nowhere/Town' })).toThrow(
+      /unknown time zone "Nowhere\/Town"/,
+    );
+    expect(
+      () =>
+        new InfluxSink(config, {
+          schemas: [{ ...softswitchCalls, measurement: 'bad name' }],
+          log,
+          registry: new Registry(),
+          timezone: 'UTC',
+        }),
+    ).toThrow(/measurement names must match/);
   });
 
   it('start() resolves while InfluxDB is down; write() never throws, skips live-only metrics, rejects and counts invalid metrics', async () => {
     const { sink, lines, metric } = await makeSink();
     await sink.start();
     expect(sink.ready).toBe(false);
-    expect(lines.find((l) => l.msg.startsWith('waiting for InfluxDB'))).toMatchObject({ level: 40, err: expect.stringContaining('ECONNREFUSED') });
+    expect(lines.find((l) => l.msg.startsWith('waiting for InfluxDB'))).toMatchObject({
+      level: 40,
+      err: expect.stringContaining('ECONNREFUSED'),
+    });
     const garbage = [null, 42, { measurement: 'softswitch_calls', tags: 'x', fields: null, time: 1 }] as unknown as Metric[];
     expect(() => sink.write(garbage)).not.toThrow();
-    sink.write([calls({ attempts: 1 }), { ...calls({ attempts: 2 }), destination: 'live' as const }, calls({ attempts: 0.5 }), calls({ nope: 1 })]);
+    sink.write([
+      calls({ attempts: 1 }),
+      { ...calls({ attempts: 2 }), destination: 'live' as const },
+      calls({ attempts: 0.5 }),
+      calls({ nope: 1 }),
+    ]);
     expect(sink.pending).toBe(1);
     expect(await metric('callboard_influx_points_rejected_total', { reason: 'invalid' })).toBe(5);
     expect(await metric('callboard_influx_queue_points')).toBe(1);

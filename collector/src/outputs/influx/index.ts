@@ -1,23 +1,27 @@
-// The InfluxDB 1.x output: validates metrics against their schemas, queues them, writes them in
-// batches into the `raw` retention policy, and keeps the database layout (retention policies,
-// rollup continuous queries) in place. README.md describes the design.
+// The InfluxDB 1.x output: validates metrics against their schemas, encodes them as line protocol
+// into the durable disk spool, writes them in batches into the `raw` retention policy, and keeps
+// the database layout (retention policies, rollup continuous queries) in place. README.md
+// describes the design.
 import type { Registry } from 'prom-client';
 import type { Logger } from '../../lib/log.js';
 import { forStorage, type MeasurementSchema, type Metric } from '../../pipeline/metric.js';
 import type { Sink } from '../../pipeline/sink.js';
 import { Backfiller, backfillStatements, LateTracker } from './backfill.js';
-import { backoffDelay, Batcher, Gate, type BatcherListener } from './batcher.js';
+import { backoffDelay, Batcher, FlushTimeoutError, Gate, type BatcherListener } from './batcher.js';
 import type { InfluxOutputConfig } from './config.js';
 import { LogLimiter } from './log-limit.js';
-import { createInfluxMetrics, type InfluxMetrics } from './metrics.js';
+import { lineKey, LineEncoder } from './line-protocol.js';
+import { createInfluxMetrics, createSpoolMetrics, type InfluxMetrics, type SpoolMetrics } from './metrics.js';
 import { MemoryQueue, type PointBuffer } from './queue.js';
 import { rolledUp, type DesiredLayout } from './schema.js';
 import { applySetup } from './setup.js';
 import { isTimeZone } from './timezone.js';
-import { createInfluxClient, InfluxQLError, InfluxTransport, pingInflux, runQuery } from './transport.js';
+import { DiskSpool, SpoolError } from './spool.js';
+import { createInfluxClient, InfluxQLError, LineTransport, pingInflux, runQuery } from './transport.js';
 import { MetricValidator, type Rejection } from './validate.js';
 
 export { FlushTimeoutError } from './batcher.js';
+export { SpoolError } from './spool.js';
 export type { InfluxOutputConfig } from './config.js';
 
 export interface InfluxSinkOptions {
@@ -28,7 +32,17 @@ export interface InfluxSinkOptions {
   registry: Registry;
   /** IANA zone of the carrier's day, for the 1d rollups. */
   timezone: string;
+  /**
+   * Directory of the durable spool (config `spool.dir` wins). Without either, points queue in
+   * memory only: for one-shot writers such as `cdr import --influx`, which can read their input again.
+   */
+  spoolDir?: string;
 }
+
+/** A spool above spool.alarmAt stays in alarm until it is this much (of maxBytes) below it. */
+const ALARM_HYSTERESIS = 0.05;
+/** How often a durable flush re-checks whether what it waits for reached the disk. */
+const DURABLE_POLL_MS = 20;
 
 /** Repeated log lines (invalid metrics, an outage that goes on) at most this often per kind. */
 const LOG_EVERY_MS = 30_000;
@@ -44,10 +58,16 @@ export class InfluxSink implements Sink {
   readonly #layout: DesiredLayout;
   readonly #influx;
   readonly #validator: MetricValidator;
-  readonly #queue: PointBuffer;
+  readonly #encoder: LineEncoder;
+  readonly #queue: PointBuffer<string>;
+  readonly #spool?: DiskSpool;
+  readonly #transport: LineTransport;
   readonly #gate = new Gate();
-  readonly #batcher: Batcher;
+  readonly #batcher: Batcher<string>;
   readonly #metrics: InfluxMetrics;
+  readonly #spoolMetrics?: SpoolMetrics;
+  #alarm = 0;
+  #spoolDropped = 0;
   readonly #tracker: LateTracker;
   readonly #backfiller: Backfiller;
   readonly #limiter = new LogLimiter(LOG_EVERY_MS);
@@ -65,12 +85,38 @@ export class InfluxSink implements Sink {
     this.#validator = new MetricValidator(options.schemas);
     this.#layout = { database: config.database, retention: config.retention, schemas: options.schemas, timezone: options.timezone };
     this.#influx = createInfluxClient(config, options.schemas);
-    // The durable disk spool (a later issue) is another PointBuffer and plugs in here.
-    this.#queue = new MemoryQueue(config.maxQueuedPoints);
+    this.#encoder = new LineEncoder(options.schemas);
     this.#metrics = createInfluxMetrics(options.registry, () => this.#batcher.pending);
+    const spoolDir = config.spool.dir ?? options.spoolDir;
+    if (spoolDir !== undefined) {
+      this.#spoolMetrics = createSpoolMetrics(options.registry, {
+        bytes: () => this.#spool!.diskBytes,
+        maxBytes: () => config.spool.maxBytes,
+        memoryPoints: () => this.#spool!.memoryPoints,
+        oldestPushedAt: () => this.#spool!.oldestPushedAt(),
+        alarm: () => this.#checkAlarm(),
+      });
+      this.#spool = new DiskSpool({
+        dir: spoolDir,
+        maxBytes: config.spool.maxBytes,
+        segmentBytes: config.spool.segmentBytes,
+        fsyncIntervalMs: config.spool.fsyncInterval,
+        maxMemoryPoints: config.maxQueuedPoints,
+        log: this.#log,
+        events: {
+          damaged: (records) => this.#spoolMetrics!.damaged.inc(records),
+          replayed: (points) => this.#spoolMetrics!.replayed.inc(points),
+          dropped: (points) => (this.#spoolDropped += points),
+        },
+      });
+      this.#queue = this.#spool;
+    } else {
+      this.#queue = new MemoryQueue<string>(config.maxQueuedPoints);
+    }
+    this.#transport = new LineTransport(config);
     this.#batcher = new Batcher({
       queue: this.#queue,
-      transport: new InfluxTransport(this.#influx, config.database),
+      transport: this.#transport,
       listener: this.#listener(),
       gate: this.#gate,
       batchSize: config.batchSize,
@@ -101,6 +147,23 @@ export class InfluxSink implements Sink {
     return this.#batcher.pending;
   }
 
+  /** The spool's state for health checks and alerts; undefined without a spool. */
+  spoolStatus():
+    { bytes: number; maxBytes: number; memoryPoints: number; alarm: number; diskError?: string; oldestPushedAt?: number } | undefined {
+    const spool = this.#spool;
+    if (!spool) return undefined;
+    const alarm = this.#checkAlarm();
+    const oldest = spool.oldestPushedAt();
+    return {
+      bytes: spool.diskBytes,
+      maxBytes: spool.maxBytes,
+      memoryPoints: spool.memoryPoints,
+      alarm,
+      ...(spool.diskError !== undefined ? { diskError: spool.diskError } : {}),
+      ...(oldest !== undefined ? { oldestPushedAt: oldest } : {}),
+    };
+  }
+
   /**
    * Starts the write loop and sets up InfluxDB (database, retention policies, CQs). If InfluxDB
    * cannot be reached or set up on the first attempt, resolves anyway and keeps trying in the
@@ -120,7 +183,8 @@ export class InfluxSink implements Sink {
         const n = metrics.filter(forStorage).length;
         if (n > 0) {
           this.#metrics.dropped.inc({ reason: 'shutdown' }, n);
-          if (this.#limiter.allow('after-stop')) this.#log.warn({ points: n }, 'points written after the InfluxDB output stopped were dropped');
+          if (this.#limiter.allow('after-stop'))
+            this.#log.warn({ points: n }, 'points written after the InfluxDB output stopped were dropped');
         }
         return;
       }
@@ -136,17 +200,26 @@ export class InfluxSink implements Sink {
         else this.#rejectInvalid(checked.rejection, metric);
       }
       if (accepted.length === 0) return;
-      const dropped = this.#queue.push(accepted, Date.now());
+      const lines = accepted.map((m) => this.#encoder.encode(m));
+      const dropped = this.#queue.push(lines, Date.now());
       if (dropped > 0) {
-        this.#metrics.dropped.inc({ reason: 'queue_full' }, dropped);
+        this.#metrics.dropped.inc({ reason: this.#spool ? 'spool_full' : 'queue_full' }, dropped);
         const allowed = this.#limiter.allow('queue-full');
         if (allowed) {
           this.#log.error(
-            { dropped, maxQueuedPoints: this.#config.maxQueuedPoints, droppedSinceLastLog: allowed.suppressed },
-            'InfluxDB output queue is full: dropped the oldest points',
+            {
+              code: 'CALLBOARD_INFLUX_POINTS_DROPPED',
+              dropped,
+              maxQueuedPoints: this.#config.maxQueuedPoints,
+              droppedSinceLastLog: allowed.suppressed,
+            },
+            this.#spool
+              ? 'InfluxDB spool is full and so is its overflow in memory (maxQueuedPoints): dropped the oldest points in memory'
+              : 'InfluxDB output queue is full: dropped the oldest points',
           );
         }
       }
+      this.#checkAlarm();
       this.#batcher.notify();
     } catch (error) {
       this.#log.error({ err: (error as Error).message }, 'InfluxDB output: unexpected error in write()');
@@ -154,12 +227,64 @@ export class InfluxSink implements Sink {
   }
 
   /**
-   * Resolves when every point written before the call has been written to InfluxDB (or rejected
-   * as bad data, or dropped from a full queue). Rejects with FlushTimeoutError after `timeoutMs`
-   * (default 3 × config.timeout, 30 s) if InfluxDB is unreachable; the points stay queued.
+   * With a spool: resolves when every point written before the call is on disk (fdatasync) or in
+   * InfluxDB — the hand-off the CDR input waits for before it checkpoints. Rejects with
+   * FlushTimeoutError when that takes longer than `timeoutMs` (default 3 × config.timeout, 30 s:
+   * the spool is full and InfluxDB down, which is the back-pressure), and with SpoolError if
+   * points were dropped meanwhile. `delivered: true` (and a sink without spool) waits until
+   * InfluxDB took them (or refused them as bad data, or they were dropped).
    */
-  flush(options: { timeoutMs?: number } = {}): Promise<void> {
-    return this.#batcher.flush(options.timeoutMs ?? 3 * this.#config.timeout);
+  flush(options: { timeoutMs?: number; delivered?: boolean } = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? 3 * this.#config.timeout;
+    if (!this.#spool || options.delivered) return this.#batcher.flush(timeoutMs);
+    return this.#durable(this.#spool, timeoutMs);
+  }
+
+  async #durable(spool: DiskSpool, timeoutMs: number): Promise<void> {
+    const target = spool.tailSeq;
+    const droppedBefore = this.#spoolDropped;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.#spoolDropped > droppedBefore)
+        throw new SpoolError('InfluxDB spool: points were dropped (spool and memory overflow full) before they reached the disk');
+      if (this.#state === 'stopped') throw new Error('InfluxDB output stopped before the flush finished');
+      spool.sync();
+      if (spool.durableSeq >= target) return;
+      if (Date.now() >= deadline) throw new FlushTimeoutError(timeoutMs, spool.tailSeq - spool.durableSeq);
+      await new Promise((resolve) => setTimeout(resolve, DURABLE_POLL_MS));
+    }
+  }
+
+  /** 0 ok, 1 above spool.alarmAt, 2 full or failing disk (points in memory); logs changes. */
+  #checkAlarm(): number {
+    const spool = this.#spool;
+    if (!spool) return 0;
+    const { maxBytes, alarmAt } = this.#config.spool;
+    const ratio = spool.diskBytes / maxBytes;
+    let level = spool.memoryPoints > 0 || spool.diskError !== undefined ? 2 : ratio >= alarmAt ? 1 : 0;
+    if (level === 0 && this.#alarm === 1 && ratio >= alarmAt - ALARM_HYSTERESIS) level = 1;
+    if (level === this.#alarm) return level;
+    const fields = {
+      code: 'CALLBOARD_INFLUX_SPOOL_ALARM',
+      level,
+      bytes: spool.diskBytes,
+      maxBytes,
+      memoryPoints: spool.memoryPoints,
+      ...(spool.diskError ? { diskError: spool.diskError } : {}),
+    };
+    if (level === 2)
+      this.#log.error(
+        fields,
+        `InfluxDB spool full${spool.diskError ? ` (disk: ${spool.diskError})` : ''}: new points wait in memory (up to maxQueuedPoints, then the oldest are dropped); InfluxDB must come back or the spool needs room`,
+      );
+    else if (level === 1)
+      this.#log.warn(
+        fields,
+        `InfluxDB spool above ${Math.round(alarmAt * 100)} % of spool.maxBytes: InfluxDB has not been taking writes for a while`,
+      );
+    else this.#log.info(fields, 'InfluxDB spool alarm cleared');
+    this.#alarm = level;
+    return level;
   }
 
   /**
@@ -191,33 +316,56 @@ export class InfluxSink implements Sink {
     if (wasStarted) await this.#backfiller.finish(Math.max(0, timeoutMs - (Date.now() - started)));
     const backfillsLeft = this.#backfiller.pendingStatements();
     this.#backfiller.stop();
-    const { queued, inFlight } = this.#batcher.stop();
-    const unwritten = queued.length + inFlight;
-    if (unwritten > 0) {
-      this.#metrics.dropped.inc({ reason: 'shutdown' }, unwritten);
+    const { unwritten, inFlight } = this.#batcher.stop();
+    this.#transport.close();
+    // The spool keeps what is on disk for the next start; only its memory overflow is lost.
+    const lost = this.#spool ? this.#spool.memoryPoints : unwritten;
+    this.#spool?.close();
+    if (lost > 0) {
+      this.#metrics.dropped.inc({ reason: 'shutdown' }, lost);
       this.#log.error(
-        { unwritten, queued: queued.length, inFlight, timeoutMs },
-        `InfluxDB output stopped with ${unwritten} points unwritten`,
+        { unwritten: lost, inFlight, timeoutMs },
+        `InfluxDB output stopped with ${lost} points unwritten${this.#spool ? ' (in memory: the spool was full)' : ''}`,
+      );
+    }
+    if (this.#spool && unwritten > lost) {
+      this.#log.info(
+        { spooled: unwritten - lost, dir: this.#config.spool.dir },
+        `InfluxDB output stopped; ${unwritten - lost} points stay in the spool and are written at the next start`,
       );
     }
     if (backfillsLeft.length > 0) {
-      this.#log.warn({ statements: backfillsLeft }, 'rollups of late points were not recomputed before shutdown; these statements would do it');
+      this.#log.warn(
+        { statements: backfillsLeft },
+        'rollups of late points were not recomputed before shutdown; these statements would do it',
+      );
     }
     if (unwritten === 0) this.#log.info({ ms: Date.now() - started }, 'InfluxDB output stopped, everything written');
   }
 
   #rejectInvalid(rejection: Rejection, metric: Metric): void {
     this.#metrics.rejected.inc({ reason: 'invalid' });
-    const what = rejection.field !== undefined ? `field "${rejection.field}"` : rejection.tag !== undefined ? `tag "${rejection.tag}"` : undefined;
-    const allowed = this.#limiter.allow(`invalid|${rejection.code}|${rejection.measurement}|${rejection.field ?? ''}|${rejection.tag ?? ''}`);
+    const what =
+      rejection.field !== undefined ? `field "${rejection.field}"` : rejection.tag !== undefined ? `tag "${rejection.tag}"` : undefined;
+    const allowed = this.#limiter.allow(
+      `invalid|${rejection.code}|${rejection.measurement}|${rejection.field ?? ''}|${rejection.tag ?? ''}`,
+    );
     if (!allowed) return;
     this.#log.error(
-      { measurement: rejection.measurement, ...(rejection.field !== undefined ? { field: rejection.field } : {}), ...(rejection.tag !== undefined ? { tag: rejection.tag } : {}), reason: rejection.reason, tags: metric?.tags, pointTime: metric?.time, suppressedSinceLastLog: allowed.suppressed },
+      {
+        measurement: rejection.measurement,
+        ...(rejection.field !== undefined ? { field: rejection.field } : {}),
+        ...(rejection.tag !== undefined ? { tag: rejection.tag } : {}),
+        reason: rejection.reason,
+        tags: metric?.tags,
+        pointTime: metric?.time,
+        suppressedSinceLastLog: allowed.suppressed,
+      },
       `rejected a ${rejection.measurement} point${what ? `: ${what}` : ''}: ${rejection.reason} (not sent to InfluxDB)`,
     );
   }
 
-  #listener(): BatcherListener {
+  #listener(): BatcherListener<string> {
     return {
       attempted: (durationMs, outcome) => {
         this.#metrics.writeDuration.observe(durationMs / 1000);
@@ -237,19 +385,36 @@ export class InfluxSink implements Sink {
           const allowed = this.#limiter.allow(`server|${outcome.status}|${outcome.message.replace(/\d+/g, '#').slice(0, 120)}`);
           if (allowed) {
             this.#log.error(
-              { status: outcome.status, rejected, batch: points.length, influxError: outcome.message, ...(outcome.line !== undefined ? { line: outcome.line } : {}), suppressedSinceLastLog: allowed.suppressed },
+              {
+                status: outcome.status,
+                rejected,
+                batch: points.length,
+                influxError: outcome.message,
+                ...(outcome.line !== undefined ? { line: outcome.line } : {}),
+                suppressedSinceLastLog: allowed.suppressed,
+              },
               `InfluxDB refused ${rejected} of ${points.length} points as bad data${outcome.line !== undefined ? `, e.g. ${outcome.line}` : ''}; the others were written`,
             );
           }
         }
-        if (this.#tracker.note(points, Date.now())) this.#backfiller.kick();
+        if (this.#tracker.note(points.map(lineKey), Date.now())) this.#backfiller.kick();
       },
       retrying: (outcome, attempt, delayMs) => {
-        const fields = { err: outcome.message, ...(outcome.status !== undefined ? { status: outcome.status } : {}), attempt, retryInMs: delayMs, pending: this.#batcher.pending };
+        this.#spool?.markBacklog();
+        const fields = {
+          err: outcome.message,
+          ...(outcome.status !== undefined ? { status: outcome.status } : {}),
+          attempt,
+          retryInMs: delayMs,
+          pending: this.#batcher.pending,
+        };
         if (attempt === 1) {
           this.#limiter.reset('write-retry');
           this.#limiter.allow('write-retry');
-          this.#log.warn(fields, 'InfluxDB write failed; retrying the same batch (points stay queued in memory)');
+          this.#log.warn(
+            fields,
+            `InfluxDB write failed; retrying the same batch (points stay queued ${this.#spool ? 'in the spool' : 'in memory'})`,
+          );
         } else if (this.#limiter.allow('write-retry')) {
           this.#log.warn(fields, 'InfluxDB still not accepting writes; retrying');
         }
@@ -280,7 +445,13 @@ export class InfluxSink implements Sink {
       if (this.#state !== 'started') return false;
       this.#gate.open();
       this.#metrics.up.set(1);
-      const fields = { url: this.#config.url, version, database: this.#config.database, ...(ran.length ? { ran } : {}), ...(this.#setupFailures ? { failedAttempts: this.#setupFailures } : {}) };
+      const fields = {
+        url: this.#config.url,
+        version,
+        database: this.#config.database,
+        ...(ran.length ? { ran } : {}),
+        ...(this.#setupFailures ? { failedAttempts: this.#setupFailures } : {}),
+      };
       if (refused.length > 0) {
         this.#setupFailures++;
         if (this.#setupFailures === 1 || this.#limiter.allow('setup-cq')) {
@@ -307,10 +478,13 @@ export class InfluxSink implements Sink {
           { url: this.#config.url, err },
           refused
             ? 'InfluxDB refused a setup statement; retrying in the background (check the configuration)'
-            : 'waiting for InfluxDB: not reachable or not ready; the collector keeps running, points queue in memory, setup is retried in the background',
+            : 'waiting for InfluxDB: not reachable or not ready; the collector keeps running, points queue in the spool, setup is retried in the background',
         );
       } else if (this.#limiter.allow('setup')) {
-        this.#log[refused ? 'error' : 'warn']({ url: this.#config.url, err, attempts: this.#setupFailures, pending: this.#batcher.pending }, 'still waiting for InfluxDB');
+        this.#log[refused ? 'error' : 'warn'](
+          { url: this.#config.url, err, attempts: this.#setupFailures, pending: this.#batcher.pending },
+          'still waiting for InfluxDB',
+        );
       }
       return false;
     }

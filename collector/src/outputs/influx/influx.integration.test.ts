@@ -77,10 +77,20 @@ function testLogger(): { log: Logger; lines: LogLine[] } {
 }
 
 function config(database: string, overrides: Record<string, unknown> = {}): InfluxOutputConfig {
-  return influxOutputSchema.parse({ url: influxd.url, database, flushInterval: '50ms', retry: { initial: '50ms', max: '400ms' }, timeout: '2s', ...overrides });
+  return influxOutputSchema.parse({
+    url: influxd.url,
+    database,
+    flushInterval: '50ms',
+    retry: { initial: '50ms', max: '400ms' },
+    timeout: '2s',
+    ...overrides,
+  });
 }
 
-function makeSink(database: string, options: { overrides?: Record<string, unknown>; schemas?: readonly MeasurementSchema[]; timezone?: string } = {}) {
+function makeSink(
+  database: string,
+  options: { overrides?: Record<string, unknown>; schemas?: readonly MeasurementSchema[]; timezone?: string } = {},
+) {
   const registry = new Registry();
   const { log, lines } = testLogger();
   const sink = new InfluxSink(config(database, options.overrides), {
@@ -98,10 +108,14 @@ function makeSink(database: string, options: { overrides?: Record<string, unknow
 
 async function query(database: string, q: string): Promise<Record<string, unknown>[]> {
   const response = await fetch(`${influxd.url}/query?db=${database}&epoch=ms&q=${encodeURIComponent(q)}`);
-  const body = (await response.json()) as { results: { error?: string; series?: { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }[] }[] };
+  const body = (await response.json()) as {
+    results: { error?: string; series?: { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }[] }[];
+  };
   const result = body.results[0]!;
   if (result.error) throw new Error(`${q}: ${result.error}`);
-  return (result.series ?? []).flatMap((s) => s.values.map((row) => ({ ...s.tags, ...Object.fromEntries(s.columns.map((c, i) => [c, row[i]])) })));
+  return (result.series ?? []).flatMap((s) =>
+    s.values.map((row) => ({ ...s.tags, ...Object.fromEntries(s.columns.map((c, i) => [c, row[i]])) })),
+  );
 }
 
 async function writeLines(database: string, rp: string, lines: string): Promise<void> {
@@ -109,7 +123,12 @@ async function writeLines(database: string, rp: string, lines: string): Promise<
   if (response.status !== 204) throw new Error(`write: ${response.status} ${await response.text()}`);
 }
 
-const calls = (time: number, fields: Record<string, number>, sw = 'ss1'): Metric => ({ measurement: 'softswitch_calls', tags: { switch: sw }, fields, time });
+const calls = (time: number, fields: Record<string, number>, sw = 'ss1'): Metric => ({
+  measurement: 'softswitch_calls',
+  tags: { switch: sw },
+  fields,
+  time,
+});
 
 // ---------------------------------------------------------------------------------------------
 
@@ -130,17 +149,27 @@ describe('InfluxSink against influxd 1.6.7', () => {
     expect(lines.find((l) => l.msg.startsWith('InfluxDB set up'))).toMatchObject({ output: 'influx', version: '1.6.7~rc0' });
     await sink.stop();
 
-    const layout = { database: 'cb_setup', retention: { raw: 30 * DAY, rollup: 730 * DAY }, schemas: [softswitchCalls, trunkStatus, probe], timezone: 'America/New_York' };
+    const layout = {
+      database: 'cb_setup',
+      retention: { raw: 30 * DAY, rollup: 730 * DAY },
+      schemas: [softswitchCalls, trunkStatus, probe],
+      timezone: 'America/New_York',
+    };
     const influx = createInfluxClient(config('cb_setup'), layout.schemas);
     expect(await applySetup(influx, layout)).toEqual({ ran: [], refused: [] });
-    expect((await applySetup(influx, { ...layout, retention: { raw: 7 * DAY, rollup: 730 * DAY }, timezone: 'Europe/Berlin' })).ran).toEqual([
+    expect(
+      (await applySetup(influx, { ...layout, retention: { raw: 7 * DAY, rollup: 730 * DAY }, timezone: 'Europe/Berlin' })).ran,
+    ).toEqual([
       'ALTER RETENTION POLICY raw ON cb_setup DURATION 1w',
       'DROP CONTINUOUS QUERY softswitch_calls_1d ON cb_setup',
       expect.stringContaining("TZ('Europe/Berlin')"),
       'DROP CONTINUOUS QUERY trunk_status_1d ON cb_setup',
       expect.stringContaining("TZ('Europe/Berlin')"),
     ]);
-    expect(await applySetup(influx, { ...layout, retention: { raw: 7 * DAY, rollup: 730 * DAY }, timezone: 'Europe/Berlin' })).toEqual({ ran: [], refused: [] });
+    expect(await applySetup(influx, { ...layout, retention: { raw: 7 * DAY, rollup: 730 * DAY }, timezone: 'Europe/Berlin' })).toEqual({
+      ran: [],
+      refused: [],
+    });
   });
 
   it('writes raw points even when InfluxDB refuses the 1d CQs (a zone Node knows but its tzdata does not)', async () => {
@@ -150,17 +179,21 @@ describe('InfluxSink against influxd 1.6.7', () => {
     expect(sink.ready).toBe(true);
     const refused = lines.find((l) => l.msg.startsWith('InfluxDB refused continuous queries'))!;
     expect(refused).toMatchObject({ level: 50 });
-    expect((refused.refused as { statement: string; err: string }[]).map((r) => [/^CREATE CONTINUOUS QUERY (\w+) /.exec(r.statement)?.[1], r.err])).toEqual([
+    expect(
+      (refused.refused as { statement: string; err: string }[]).map((r) => [
+        /^CREATE CONTINUOUS QUERY (\w+) /.exec(r.statement)?.[1],
+        r.err,
+      ]),
+    ).toEqual([
       ['softswitch_calls_1d', 'error parsing query: unable to find time zone US/Pacific-New'],
       ['trunk_status_1d', 'error parsing query: unable to find time zone US/Pacific-New'],
     ]);
     sink.write([calls(Date.now() - 1000, { attempts: 3 })]);
     await sink.flush();
     expect(await query('cb_badzone', 'SELECT attempts FROM raw.softswitch_calls')).toEqual([{ time: expect.any(Number), attempts: 3 }]);
-    expect((await query('cb_badzone', 'SHOW CONTINUOUS QUERIES')).filter((r) => String(r.query).includes(' ON cb_badzone ')).map((r) => r.name)).toEqual([
-      'softswitch_calls_1m',
-      'trunk_status_1m',
-    ]);
+    expect(
+      (await query('cb_badzone', 'SHOW CONTINUOUS QUERIES')).filter((r) => String(r.query).includes(' ON cb_badzone ')).map((r) => r.name),
+    ).toEqual(['softswitch_calls_1m', 'trunk_status_1m']);
     await sink.stop();
   });
 
@@ -171,7 +204,12 @@ describe('InfluxSink against influxd 1.6.7', () => {
     const text = 'quote " backslash \\ newline \n tab \t unicode ✓ comma, equals= space';
     sink.write([
       calls(t, { active: 12, attempts: 9_007_199_254_740_991, answered: 0, minutes: 1.5, asr: 0.1, ner: 1 }),
-      { measurement: 'trunk_status', tags: { switch: 'ss 1', trunk: 'gw,a=b' }, fields: { up: 1, state: 'AP', uri: 'sip:10.0.0.1:5060', latency_avg_ms: 1e-7, latency_max_ms: 123456.789 }, time: t },
+      {
+        measurement: 'trunk_status',
+        tags: { switch: 'ss 1', trunk: 'gw,a=b' },
+        fields: { up: 1, state: 'AP', uri: 'sip:10.0.0.1:5060', latency_avg_ms: 1e-7, latency_max_ms: 123456.789 },
+        time: t,
+      },
       { measurement: 'callboard_probe', tags: { name: 'all types' }, fields: { n: -42, x: 3, s: text, ok: true }, time: t },
       { measurement: 'callboard_probe', tags: { name: '' }, fields: { n: 0, ok: false }, time: t + 1 },
       { ...calls(t + 2, { attempts: 5 }), destination: 'live' as const },
@@ -181,14 +219,34 @@ describe('InfluxSink against influxd 1.6.7', () => {
       { time: t, active: 12, attempts: 9_007_199_254_740_991, answered: 0, minutes: 1.5, asr: 0.1, ner: 1, switch: 'ss1' },
     ]);
     expect(await query('cb_values', 'SELECT * FROM raw.trunk_status')).toEqual([
-      { time: t, switch: 'ss 1', trunk: 'gw,a=b', up: 1, state: 'AP', uri: 'sip:10.0.0.1:5060', latency_avg_ms: 1e-7, latency_max_ms: 123456.789 },
+      {
+        time: t,
+        switch: 'ss 1',
+        trunk: 'gw,a=b',
+        up: 1,
+        state: 'AP',
+        uri: 'sip:10.0.0.1:5060',
+        latency_avg_ms: 1e-7,
+        latency_max_ms: 123456.789,
+      },
     ]);
     expect(await query('cb_values', 'SELECT * FROM raw.callboard_probe')).toEqual([
       { time: t, name: 'all types', n: -42, x: 3, s: text, ok: true },
       { time: t + 1, name: null, n: 0, x: null, s: null, ok: false },
     ]);
     const types = Object.fromEntries((await query('cb_values', 'SHOW FIELD KEYS')).map((r) => [r.fieldKey, r.fieldType]));
-    expect(types).toMatchObject({ attempts: 'integer', active: 'integer', minutes: 'float', asr: 'float', n: 'integer', x: 'float', s: 'string', ok: 'boolean', up: 'integer', state: 'string' });
+    expect(types).toMatchObject({
+      attempts: 'integer',
+      active: 'integer',
+      minutes: 'float',
+      asr: 'float',
+      n: 'integer',
+      x: 'float',
+      s: 'string',
+      ok: 'boolean',
+      up: 'integer',
+      state: 'string',
+    });
     expect(await metric('callboard_influx_points_written_total')).toBe(4);
     expect(await metric('callboard_influx_up')).toBe(1);
     await sink.stop();
@@ -199,7 +257,13 @@ describe('InfluxSink against influxd 1.6.7', () => {
     await sink.start();
     const t = Date.now() - 10_000;
     // client side: never sent
-    sink.write([calls(t, { attempts: 1 }), calls(t + 1, { attempts: 2.5 }), calls(t + 2, { asr: Number.NaN }), calls(t + 3, { attempts: 1.5 }), calls(t + 4, { attempts: 4 })]);
+    sink.write([
+      calls(t, { attempts: 1 }),
+      calls(t + 1, { attempts: 2.5 }),
+      calls(t + 2, { asr: Number.NaN }),
+      calls(t + 3, { attempts: 1.5 }),
+      calls(t + 4, { attempts: 4 }),
+    ]);
     await sink.flush();
     expect((await query('cb_reject', 'SELECT attempts FROM raw.softswitch_calls')).map((r) => r.attempts)).toEqual([1, 4]);
     expect(await metric('callboard_influx_points_rejected_total', { reason: 'invalid' })).toBe(3);
@@ -209,7 +273,9 @@ describe('InfluxSink against influxd 1.6.7', () => {
       [50, 'attempts', 'expected an integer, got float 2.5'],
       [50, 'asr', 'expected a finite float, got NaN'],
     ]);
-    expect(invalid[0]!.msg).toBe('rejected a softswitch_calls point: field "attempts": expected an integer, got float 2.5 (not sent to InfluxDB)');
+    expect(invalid[0]!.msg).toBe(
+      'rejected a softswitch_calls point: field "attempts": expected an integer, got float 2.5 (not sent to InfluxDB)',
+    );
 
     // server side: `n` already exists as a float (someone else wrote it): InfluxDB refuses that
     // point and writes the rest of the batch
@@ -225,13 +291,17 @@ describe('InfluxSink against influxd 1.6.7', () => {
     expect((await query('cb_reject', 'SELECT attempts FROM raw.softswitch_calls')).map((r) => r.attempts)).toEqual([1, 4, 5]);
     const refused = lines.find((l) => l.msg.startsWith('InfluxDB refused'))!;
     expect(refused).toMatchObject({ level: 50, status: 400, rejected: 1, batch: 3 });
-    expect(refused.influxError).toBe('partial write: field type conflict: input field "n" on measurement "callboard_probe" is type integer, already exists as type float dropped=1');
+    expect(refused.influxError).toBe(
+      'partial write: field type conflict: input field "n" on measurement "callboard_probe" is type integer, already exists as type float dropped=1',
+    );
     // a point older than the raw retention policy (30 d)
     sink.write([calls(Date.now() - 40 * DAY, { attempts: 3 }), calls(t + 13, { attempts: 6 })]);
     await sink.flush();
     expect(await metric('callboard_influx_points_rejected_total', { reason: 'server' })).toBe(2);
     expect(await metric('callboard_influx_write_errors_total', { reason: 'rejected' })).toBe(2);
-    expect(lines.filter((l) => l.msg.startsWith('InfluxDB refused')).at(-1)!.influxError).toBe('partial write: points beyond retention policy dropped=1');
+    expect(lines.filter((l) => l.msg.startsWith('InfluxDB refused')).at(-1)!.influxError).toBe(
+      'partial write: points beyond retention policy dropped=1',
+    );
     // and the output goes on
     sink.write([calls(t + 20, { attempts: 7 })]);
     await sink.flush();
@@ -246,7 +316,8 @@ describe('InfluxSink against influxd 1.6.7', () => {
     const minute = Math.floor(Date.now() / MINUTE) * MINUTE;
     const points: Metric[] = [];
     for (const m of [3, 2, 1]) {
-      for (let s = 0; s < 60; s += 10) points.push(calls(minute - m * MINUTE + s * 1000, { attempts: m, active: 10 * m + s / 10, minutes: 0.25 }));
+      for (let s = 0; s < 60; s += 10)
+        points.push(calls(minute - m * MINUTE + s * 1000, { attempts: m, active: 10 * m + s / 10, minutes: 0.25 }));
     }
     noRollup.sink.write(points);
     await noRollup.sink.flush();
@@ -262,8 +333,12 @@ describe('InfluxSink against influxd 1.6.7', () => {
       },
       { timeoutMs: 10_000, intervalMs: 100, what: 'three 1m rollup rows' },
     );
-    expect(rows).toEqual([3, 2, 1].map((m) => ({ time: minute - m * MINUTE, switch: 'ss1', attempts: 6 * m, active: 10 * m + 5, minutes: 1.5 })));
-    const types = Object.fromEntries((await query('cb_cq1m', 'SHOW FIELD KEYS FROM rollup.softswitch_calls_1m')).map((r) => [r.fieldKey, r.fieldType]));
+    expect(rows).toEqual(
+      [3, 2, 1].map((m) => ({ time: minute - m * MINUTE, switch: 'ss1', attempts: 6 * m, active: 10 * m + 5, minutes: 1.5 })),
+    );
+    const types = Object.fromEntries(
+      (await query('cb_cq1m', 'SHOW FIELD KEYS FROM rollup.softswitch_calls_1m')).map((r) => [r.fieldKey, r.fieldType]),
+    );
     expect(types).toMatchObject({ attempts: 'integer', active: 'integer', minutes: 'float' });
     await sink.stop();
   });
@@ -276,7 +351,8 @@ describe('InfluxSink against influxd 1.6.7', () => {
       await applySetup(influx, { ...layout, schemas: [] }); // database and RPs only
       // hourly 1m rows (what the 1m CQ would have made) from the start of yesterday until an hour ago
       const rows: string[] = [];
-      for (let t = zone.yesterday + 30 * MINUTE; t < Date.now() - HOUR; t += HOUR) rows.push(`softswitch_calls_1m,switch=ss1 attempts=1i,active=2i,minutes=0.5 ${t}`);
+      for (let t = zone.yesterday + 30 * MINUTE; t < Date.now() - HOUR; t += HOUR)
+        rows.push(`softswitch_calls_1m,switch=ss1 attempts=1i,active=2i,minutes=0.5 ${t}`);
       await writeLines(db, 'rollup', rows.join('\n'));
       await applySetup(influx, { ...layout, schemas: [softswitchCalls] }); // now the CQs: they run within a second
       const days = await waitFor(
@@ -348,16 +424,24 @@ describe('InfluxSink against influxd 1.6.7', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     expect(b.sink.ready).toBe(false);
     b.sink.write([calls(t0, { attempts: 42 })]);
-    await waitFor(async () => (await a.metric('callboard_influx_write_errors_total', { reason: 'unavailable' })) >= 2, { timeoutMs: 5000, what: 'failed writes' });
+    await waitFor(async () => (await a.metric('callboard_influx_write_errors_total', { reason: 'unavailable' })) >= 2, {
+      timeoutMs: 5000,
+      what: 'failed writes',
+    });
     expect(await a.metric('callboard_influx_up')).toBe(0);
     expect(await a.metric('callboard_influx_queue_points')).toBe(1000);
     await expect(a.sink.flush({ timeoutMs: 300 })).rejects.toThrow(/flush not finished after 300 ms; 1000 points still queued/);
-    expect(b.lines.find((l) => l.msg.startsWith('waiting for InfluxDB'))).toMatchObject({ level: 40, err: expect.stringMatching(/ECONNREFUSED/) });
+    expect(b.lines.find((l) => l.msg.startsWith('waiting for InfluxDB'))).toMatchObject({
+      level: 40,
+      err: expect.stringMatching(/ECONNREFUSED/),
+    });
 
     await influxd.restart();
     await a.sink.flush({ timeoutMs: 10_000 });
     await b.sink.flush({ timeoutMs: 10_000 });
-    expect(await query('cb_outage', `SELECT count(attempts) AS n, sum(attempts) AS s FROM raw.softswitch_calls`)).toEqual([{ time: 0, n: 1200, s: (1199 * 1200) / 2 }]);
+    expect(await query('cb_outage', `SELECT count(attempts) AS n, sum(attempts) AS s FROM raw.softswitch_calls`)).toEqual([
+      { time: 0, n: 1200, s: (1199 * 1200) / 2 },
+    ]);
     expect(await a.metric('callboard_influx_points_written_total')).toBe(1200);
     expect(await a.metric('callboard_influx_points_dropped_total')).toBe(0);
     expect(await a.metric('callboard_influx_up')).toBe(1);
@@ -374,7 +458,10 @@ describe('InfluxSink against influxd 1.6.7', () => {
     process.kill(influxd.handle.pid, 'SIGSTOP');
     try {
       sink.write([calls(t, { attempts: 1 }), calls(t + 1, { attempts: 2 })]);
-      await waitFor(async () => (await metric('callboard_influx_write_errors_total', { reason: 'unavailable' })) >= 2, { timeoutMs: 5000, what: 'timed-out writes' });
+      await waitFor(async () => (await metric('callboard_influx_write_errors_total', { reason: 'unavailable' })) >= 2, {
+        timeoutMs: 5000,
+        what: 'timed-out writes',
+      });
     } finally {
       process.kill(influxd.handle.pid, 'SIGCONT');
     }
@@ -394,7 +481,9 @@ describe('InfluxSink against influxd 1.6.7', () => {
     sink.write([calls(t + 1, { attempts: 2 })]);
     await sink.flush({ timeoutMs: 5000 });
     expect((await query('cb_dropped', 'SELECT attempts FROM raw.softswitch_calls')).map((r) => r.attempts)).toEqual([2]);
-    expect((await query('cb_dropped', 'SHOW CONTINUOUS QUERIES')).filter((r) => String(r.query).includes(' ON cb_dropped '))).toHaveLength(4);
+    expect((await query('cb_dropped', 'SHOW CONTINUOUS QUERIES')).filter((r) => String(r.query).includes(' ON cb_dropped '))).toHaveLength(
+      4,
+    );
     expect(lines.find((l) => l.msg.startsWith('InfluxDB says the database does not exist'))).toMatchObject({ level: 40 });
     await sink.stop();
   });
@@ -406,7 +495,11 @@ describe('InfluxSink against influxd 1.6.7', () => {
     const started = Date.now();
     await sink.stop({ timeoutMs: 300 });
     expect(Date.now() - started).toBeLessThan(1000);
-    expect(lines.find((l) => l.msg.includes('points unwritten'))).toMatchObject({ level: 50, unwritten: 2, msg: 'InfluxDB output stopped with 2 points unwritten' });
+    expect(lines.find((l) => l.msg.includes('points unwritten'))).toMatchObject({
+      level: 50,
+      unwritten: 2,
+      msg: 'InfluxDB output stopped with 2 points unwritten',
+    });
     expect(await metric('callboard_influx_points_dropped_total', { reason: 'shutdown' })).toBe(2);
   });
 });

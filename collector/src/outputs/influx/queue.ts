@@ -1,43 +1,37 @@
-// Points waiting to be written, oldest first, bounded: when full, the oldest are dropped.
-//
-// PointBuffer is the seam for the durable disk spool (a later issue): a spool implements the
-// same interface, persisting pushed points and removing them only when take()n batches have been
-// written, and InfluxSink picks it instead of MemoryQueue. Nothing else needs to change.
-import type { Metric } from '../../pipeline/metric.js';
+// Points waiting to be written, oldest first. The write loop peeks a batch at the head, sends it,
+// and acks it once InfluxDB took it: until then the batch stays queued (in the disk spool, on
+// disk), so a crash mid-write loses nothing. spool.ts is the durable PointBuffer the collector
+// uses; MemoryQueue serves one-shot writers (`cdr import --influx`) that can re-read their input.
 
-export interface PointBuffer {
-  /** Points queued now. */
+export interface PointBuffer<T> {
+  /** Points queued now (including a peeked batch not yet acked). */
   readonly size: number;
   /** Sequence number the next pushed point gets (= points ever pushed). */
   readonly tailSeq: number;
-  /** Sequence number of the oldest queued point (= points ever removed by take(), drop or drain()). */
+  /** Every point with a lower sequence number was acked (written) or dropped. */
   readonly headSeq: number;
+  /** Every point with a lower sequence number survives a crash of the process (acked, dropped, or durably stored). */
+  readonly durableSeq: number;
   /** When the oldest queued point was pushed (ms), undefined when empty. */
   oldestPushedAt(): number | undefined;
-  /** Appends in order; returns how many of the oldest points were dropped to stay within the bound. */
-  push(points: readonly Metric[], now: number): number;
-  /** Removes and returns up to `max` of the oldest points. */
-  take(max: number): Metric[];
-  /** Removes and returns everything. */
-  drain(): Metric[];
-}
-
-interface Chunk {
-  items: readonly Metric[];
-  /** index of the first item still queued */
-  offset: number;
-  at: number;
+  /** Appends in order; returns how many points were dropped to stay within the bound. */
+  push(points: readonly T[], now: number): number;
+  /** Up to `max` of the oldest points, left queued. */
+  peek(max: number): T[];
+  /** Removes the `count` oldest points (a peeked batch that was written). */
+  ack(count: number): void;
 }
 
 /**
- * In-memory PointBuffer. Points are kept as chunks (one per push, normally one per poll) so that
- * pushing costs no per-point work and the age of the oldest point is known exactly.
+ * In-memory PointBuffer bounded by `maxPoints`: beyond it the oldest points are dropped, except a
+ * peeked batch (being written). Not durable: durableSeq only counts what was acked or dropped.
  */
-export class MemoryQueue implements PointBuffer {
+export class MemoryQueue<T> implements PointBuffer<T> {
   readonly #max: number;
-  #chunks: Chunk[] = [];
-  #first = 0; // index of the first live chunk in #chunks
-  #size = 0;
+  #items: T[] = [];
+  #at: number[] = [];
+  #head = 0; // index of the oldest queued item in #items
+  #peeked = 0;
   #tailSeq = 0;
 
   constructor(maxPoints: number) {
@@ -46,7 +40,7 @@ export class MemoryQueue implements PointBuffer {
   }
 
   get size(): number {
-    return this.#size;
+    return this.#items.length - this.#head;
   }
 
   get tailSeq(): number {
@@ -54,60 +48,47 @@ export class MemoryQueue implements PointBuffer {
   }
 
   get headSeq(): number {
-    return this.#tailSeq - this.#size;
+    return this.#tailSeq - this.size;
+  }
+
+  get durableSeq(): number {
+    return this.headSeq;
   }
 
   oldestPushedAt(): number | undefined {
-    return this.#size === 0 ? undefined : this.#chunks[this.#first]!.at;
+    return this.size === 0 ? undefined : this.#at[this.#head];
   }
 
-  push(points: readonly Metric[], now: number): number {
-    if (points.length === 0) return 0;
-    this.#chunks.push({ items: points, offset: 0, at: now });
-    this.#size += points.length;
-    this.#tailSeq += points.length;
-    const excess = this.#size - this.#max;
-    if (excess > 0) this.#removeOldest(excess);
-    return Math.max(0, excess);
-  }
-
-  take(max: number): Metric[] {
-    const out: Metric[] = [];
-    while (out.length < max && this.#size > 0) {
-      const chunk = this.#chunks[this.#first]!;
-      const n = Math.min(max - out.length, chunk.items.length - chunk.offset);
-      for (let i = 0; i < n; i++) out.push(chunk.items[chunk.offset + i]!);
-      this.#consume(chunk, n);
+  push(points: readonly T[], now: number): number {
+    for (const p of points) {
+      this.#items.push(p);
+      this.#at.push(now);
     }
+    this.#tailSeq += points.length;
+    const excess = this.size - this.#max;
+    if (excess <= 0) return 0;
+    // The peeked batch is being written: drop the oldest points after it.
+    const from = this.#head + this.#peeked;
+    const n = Math.min(excess, this.#items.length - from);
+    this.#items.splice(from, n);
+    this.#at.splice(from, n);
+    return n;
+  }
+
+  peek(max: number): T[] {
+    const out = this.#items.slice(this.#head, this.#head + max);
+    this.#peeked = out.length;
     return out;
   }
 
-  drain(): Metric[] {
-    return this.take(this.#size);
-  }
-
-  #removeOldest(count: number): void {
-    let left = count;
-    while (left > 0) {
-      const chunk = this.#chunks[this.#first]!;
-      const n = Math.min(left, chunk.items.length - chunk.offset);
-      this.#consume(chunk, n);
-      left -= n;
-    }
-  }
-
-  #consume(chunk: Chunk, n: number): void {
-    chunk.offset += n;
-    this.#size -= n;
-    if (chunk.offset < chunk.items.length) return;
-    this.#first++;
-    // Compact now and then so the chunk list does not grow without bound.
-    if (this.#first === this.#chunks.length) {
-      this.#chunks = [];
-      this.#first = 0;
-    } else if (this.#first >= 1024 && this.#first * 2 >= this.#chunks.length) {
-      this.#chunks = this.#chunks.slice(this.#first);
-      this.#first = 0;
+  ack(count: number): void {
+    this.#head += Math.min(count, this.size);
+    this.#peeked = 0;
+    // Compact now and then so the arrays do not grow without bound.
+    if (this.#head >= 4096 && this.#head * 2 >= this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#at = this.#at.slice(this.#head);
+      this.#head = 0;
     }
   }
 }

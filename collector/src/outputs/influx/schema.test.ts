@@ -59,7 +59,13 @@ describe('continuous queries', () => {
   it('skips measurements without rollup, and quotes names that need it', () => {
     const plain: MeasurementSchema = { measurement: 'plain', description: '', tags: [], fields: { v: 'integer' } };
     const emptyRollup: MeasurementSchema = { ...plain, measurement: 'empty_rollup', rollup: {} };
-    const odd: MeasurementSchema = { measurement: 'odd', description: '', tags: ['key'], fields: { duration: 'float' }, rollup: { duration: 'mean' } };
+    const odd: MeasurementSchema = {
+      measurement: 'odd',
+      description: '',
+      tags: ['key'],
+      fields: { duration: 'float' },
+      rollup: { duration: 'mean' },
+    };
     const cqs = continuousQueries({ database: '2024db', schemas: [plain, emptyRollup, odd], timezone: "Odd/Zone'x" });
     expect(cqs.map((c) => c.name)).toEqual(['odd_1m', 'odd_1d']);
     expect(cqs[1]!.query).toBe(

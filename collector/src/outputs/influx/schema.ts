@@ -63,7 +63,7 @@ export function retentionDuration(ms: number): string {
   return ms === 0 ? 'INF' : influxDuration(ms);
 }
 
-const GO_UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, 'µs': 0.001, ns: 0.000001 };
+const GO_UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };
 
 /** Parses Go's time.Duration text as SHOW RETENTION POLICIES prints it ("720h0m0s", "0s") into ms. */
 export function parseGoDuration(text: string): number | undefined {
@@ -188,13 +188,17 @@ export function planSetup(desired: DesiredLayout, current: CurrentLayout): strin
     const existing = current.databaseExists ? current.retentionPolicies.find((p) => p.name === policy.name) : undefined;
     const duration = retentionDuration(policy.durationMs);
     if (!existing) {
-      statements.push(`CREATE RETENTION POLICY ${quoteIdent(policy.name)} ON ${db} DURATION ${duration} REPLICATION 1${policy.isDefault ? ' DEFAULT' : ''}`);
+      statements.push(
+        `CREATE RETENTION POLICY ${quoteIdent(policy.name)} ON ${db} DURATION ${duration} REPLICATION 1${policy.isDefault ? ' DEFAULT' : ''}`,
+      );
       continue;
     }
     const changeDuration = existing.durationMs !== policy.durationMs;
     const makeDefault = policy.isDefault && !existing.isDefault;
     if (changeDuration || makeDefault) {
-      statements.push(`ALTER RETENTION POLICY ${quoteIdent(policy.name)} ON ${db}${changeDuration ? ` DURATION ${duration}` : ''}${makeDefault ? ' DEFAULT' : ''}`);
+      statements.push(
+        `ALTER RETENTION POLICY ${quoteIdent(policy.name)} ON ${db}${changeDuration ? ` DURATION ${duration}` : ''}${makeDefault ? ' DEFAULT' : ''}`,
+      );
     }
   }
 
@@ -213,6 +217,13 @@ export function planSetup(desired: DesiredLayout, current: CurrentLayout): strin
  * must be whole minutes, for 1d whole local days (a range that starts inside a bucket would
  * write a partial value over that bucket's correct one).
  */
-export function backfillStatement(schema: MeasurementSchema, level: RollupLevel, database: string, timezone: string, fromMs: number, toMs: number): string {
+export function backfillStatement(
+  schema: MeasurementSchema,
+  level: RollupLevel,
+  database: string,
+  timezone: string,
+  fromMs: number,
+  toMs: number,
+): string {
   return `${rollupSelectInto(schema, level, database)} WHERE time >= ${Math.floor(fromMs)}ms AND time < ${Math.floor(toMs)}ms ${rollupGroupBy(level, timezone)}`;
 }

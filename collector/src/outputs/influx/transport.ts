@@ -2,9 +2,9 @@
 // and what an error means (retry, or bad data).
 import http from 'node:http';
 import https from 'node:https';
-import { FieldType, InfluxDB, type IPoint, type ISchemaOptions } from 'influx';
+import { FieldType, InfluxDB, type ISchemaOptions } from 'influx';
 import { RequestError, ServiceNotAvailableError } from 'influx/lib/src/pool.js';
-import type { FieldType as OurFieldType, MeasurementSchema, Metric } from '../../pipeline/metric.js';
+import type { FieldType as OurFieldType, MeasurementSchema } from '../../pipeline/metric.js';
 import type { BatchTransport, WriteOutcome } from './batcher.js';
 import type { InfluxOutputConfig } from './config.js';
 import { RAW_RP } from './schema.js';
@@ -70,7 +70,11 @@ export function pingInflux(config: InfluxOutputConfig): Promise<{ version: strin
     });
     request.on('timeout', () => request.destroy(new Error(`timed out after ${config.timeout} ms`)));
     request.on('error', (error: NodeJS.ErrnoException) => {
-      reject(new Error(`no answer from ${config.url}/ping: ${error.code && !error.message.includes(error.code) ? `${error.code} ${error.message}` : error.message}`));
+      reject(
+        new Error(
+          `no answer from ${config.url}/ping: ${error.code && !error.message.includes(error.code) ? `${error.code} ${error.message}` : error.message}`,
+        ),
+      );
     });
   });
 }
@@ -112,52 +116,90 @@ export function offendingLine(message: string): string | undefined {
   return /unable to parse '([\s\S]*?)': /.exec(message)?.[1];
 }
 
-export function classifyWriteError(error: unknown, batchLength: number): WriteOutcome {
-  if (error instanceof RequestError) {
-    const status = error.res?.statusCode ?? 0;
-    const message = errorBody(error);
-    if (status === 404 && /database not found/i.test(message)) return { kind: 'retry', status, message, needsSetup: true };
-    // Not the data's fault: wrong credentials or a proxy in the way. Keep the points and retry.
-    if (status === 401 || status === 403 || status === 407 || status === 408 || status === 429 || status < 400) {
-      return { kind: 'retry', status, message: `HTTP ${status}: ${message}` };
-    }
-    if (status === 413) return { kind: 'too-large', status, message };
-    const line = offendingLine(message);
-    return { kind: 'rejected', status, rejected: rejectedCount(message, batchLength), message, ...(line !== undefined ? { line } : {}) };
+/** What an HTTP answer other than 204 to a write means; `message` is InfluxDB's error text. */
+export function classifyWriteAnswer(status: number, message: string, batchLength: number): WriteOutcome {
+  if (status === 404 && /database not found/i.test(message)) return { kind: 'retry', status, message, needsSetup: true };
+  // Not the data's fault: wrong credentials, a proxy in the way, or the server. Keep the points and retry.
+  if (status === 401 || status === 403 || status === 407 || status === 408 || status === 429 || status < 400 || status >= 500) {
+    return { kind: 'retry', status, message: `HTTP ${status}: ${message}` };
   }
+  if (status === 413) return { kind: 'too-large', status, message };
+  const line = offendingLine(message);
+  return { kind: 'rejected', status, rejected: rejectedCount(message, batchLength), message, ...(line !== undefined ? { line } : {}) };
+}
+
+export function classifyWriteError(error: unknown, batchLength: number): WriteOutcome {
+  if (error instanceof RequestError) return classifyWriteAnswer(error.res?.statusCode ?? 0, errorBody(error), batchLength);
   if (error instanceof ServiceNotAvailableError) {
     return { kind: 'retry', message: error.message === 'Request timed out' ? 'request timed out' : `server unavailable: ${error.message}` };
   }
   const e = error as { code?: string; message?: string };
-  return { kind: 'retry', message: e?.code ? `${e.code}${e.message && !e.message.includes(e.code) ? `: ${e.message}` : e.message ? ` (${e.message})` : ''}` : String(e?.message ?? error) };
+  return {
+    kind: 'retry',
+    message: e?.code
+      ? `${e.code}${e.message && !e.message.includes(e.code) ? `: ${e.message}` : e.message ? ` (${e.message})` : ''}`
+      : String(e?.message ?? error),
+  };
 }
 
-export function toPoint(metric: Metric): IPoint {
-  return { measurement: metric.measurement, tags: metric.tags as Record<string, string>, fields: metric.fields as Record<string, unknown>, timestamp: Math.floor(metric.time) };
-}
+/**
+ * Writes batches of line-protocol lines (line-protocol.ts) into the `raw` retention policy,
+ * precision ms, over one keep-alive connection: POST <url>/write, the InfluxDB 1.x write API that
+ * InfluxDB 1.x, the v1-compatible API of InfluxDB 2/3 and VictoriaMetrics all take.
+ */
+export class LineTransport implements BatchTransport<string> {
+  readonly #url: URL;
+  readonly #agent: http.Agent;
+  readonly #headers: Record<string, string>;
+  readonly #timeoutMs: number;
 
-/** Writes batches of raw points into the `raw` retention policy, precision ms. */
-export class InfluxTransport implements BatchTransport {
-  constructor(
-    private readonly influx: InfluxDB,
-    private readonly database: string,
-  ) {}
+  constructor(config: InfluxOutputConfig) {
+    const base = config.url.replace(/\/+$/, '');
+    this.#url = new URL(`${base}/write?${new URLSearchParams({ db: config.database, rp: RAW_RP, precision: 'ms' })}`);
+    this.#agent = new (this.#url.protocol === 'https:' ? https : http).Agent({ keepAlive: true, maxSockets: 1 });
+    this.#headers = { 'content-type': 'text/plain; charset=utf-8' };
+    if (config.username !== undefined) {
+      this.#headers.authorization = `Basic ${Buffer.from(`${config.username}:${config.password?.reveal() ?? ''}`).toString('base64')}`;
+    }
+    this.#timeoutMs = config.timeout;
+  }
 
-  async write(points: readonly Metric[]): Promise<WriteOutcome> {
-    let request: Promise<void>;
-    try {
-      request = this.influx.writePoints(points.map(toPoint), { precision: 'ms', retentionPolicy: RAW_RP, database: this.database });
-    } catch (error) {
-      // The package encodes the batch synchronously; validate.ts should make this impossible.
-      // Retrying would fail the same way forever, so the batch is given up.
-      return { kind: 'rejected', status: 0, rejected: points.length, message: `could not encode the batch: ${(error as Error).message}` };
-    }
-    try {
-      await request;
-      return { kind: 'written' };
-    } catch (error) {
-      return classifyWriteError(error, points.length);
-    }
+  write(lines: readonly string[]): Promise<WriteOutcome> {
+    const body = Buffer.from(lines.join('\n'));
+    return new Promise((resolve) => {
+      const request = (this.#url.protocol === 'https:' ? https : http).request(
+        this.#url,
+        {
+          method: 'POST',
+          agent: this.#agent,
+          headers: { ...this.#headers, 'content-length': String(body.length) },
+          timeout: this.#timeoutMs,
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (c: Buffer) => chunks.push(c));
+          response.on('error', (error) => resolve(classifyWriteError(error, lines.length)));
+          response.on('end', () => {
+            const status = response.statusCode ?? 0;
+            if (status === 204 || status === 200) resolve({ kind: 'written' });
+            else resolve(classifyWriteAnswer(status, influxErrorText(Buffer.concat(chunks).toString('utf8')), lines.length));
+          });
+        },
+      );
+      let timedOut = false;
+      request.on('timeout', () => {
+        timedOut = true;
+        request.destroy();
+      });
+      request.on('error', (error) =>
+        resolve(timedOut ? { kind: 'retry', message: 'request timed out' } : classifyWriteError(error, lines.length)),
+      );
+      request.end(body);
+    });
+  }
+
+  close(): void {
+    this.#agent.destroy();
   }
 }
 
@@ -176,7 +218,11 @@ interface RawResults {
 }
 
 /** Runs one InfluxQL statement (POST /query); throws InfluxQLError when InfluxDB reports an error. */
-export async function runQuery(influx: InfluxDB, statement: string, database?: string): Promise<NonNullable<RawResults['results']>[number]> {
+export async function runQuery(
+  influx: InfluxDB,
+  statement: string,
+  database?: string,
+): Promise<NonNullable<RawResults['results']>[number]> {
   let body: RawResults;
   try {
     body = (await influx.queryRaw(statement, { method: 'POST', ...(database ? { database } : {}) })) as RawResults;

@@ -21,7 +21,12 @@ describe('MetricValidator', () => {
   });
 
   it('rejects a float, NaN or Infinity in an integer field, naming measurement and field', () => {
-    expect(reason(calls({ attempts: 1.5 }))).toEqual({ code: 'wrong-type', measurement: 'softswitch_calls', field: 'attempts', reason: 'expected an integer, got float 1.5' });
+    expect(reason(calls({ attempts: 1.5 }))).toEqual({
+      code: 'wrong-type',
+      measurement: 'softswitch_calls',
+      field: 'attempts',
+      reason: 'expected an integer, got float 1.5',
+    });
     expect(reason(calls({ attempts: Number.NaN }))?.reason).toBe('expected an integer, got NaN');
     expect(reason(calls({ attempts: Infinity }))?.reason).toBe('expected an integer, got Infinity');
     expect(reason(calls({ attempts: '3' }))?.reason).toBe('expected an integer, got string "3"');
@@ -30,16 +35,30 @@ describe('MetricValidator', () => {
   });
 
   it('rejects non-finite floats and wrong types in other fields', () => {
-    expect(reason(calls({ asr: Number.NaN }))).toEqual({ code: 'wrong-type', measurement: 'softswitch_calls', field: 'asr', reason: 'expected a finite float, got NaN' });
+    expect(reason(calls({ asr: Number.NaN }))).toEqual({
+      code: 'wrong-type',
+      measurement: 'softswitch_calls',
+      field: 'asr',
+      reason: 'expected a finite float, got NaN',
+    });
     expect(reason(calls({ asr: -Infinity }))?.reason).toBe('expected a finite float, got -Infinity');
     expect(reason(calls({ asr: 1 }))).toBeUndefined(); // an integral float is still a float
-    expect(reason({ measurement: 'trunk_status', tags: { switch: 's', trunk: 't' }, fields: { state: 1 }, time: T })?.reason).toBe('expected a string, got integer 1');
+    expect(reason({ measurement: 'trunk_status', tags: { switch: 's', trunk: 't' }, fields: { state: 1 }, time: T })?.reason).toBe(
+      'expected a string, got integer 1',
+    );
   });
 
   it('rejects unknown measurements, fields and tags', () => {
-    expect(reason({ measurement: 'nope', tags: {}, fields: { a: 1 }, time: T })).toEqual({ code: 'unknown-measurement', measurement: 'nope', reason: 'no schema declares this measurement' });
+    expect(reason({ measurement: 'nope', tags: {}, fields: { a: 1 }, time: T })).toEqual({
+      code: 'unknown-measurement',
+      measurement: 'nope',
+      reason: 'no schema declares this measurement',
+    });
     expect(reason(calls({ attempts: 1, extra: 2 }))).toMatchObject({ field: 'extra', reason: 'field is not declared in the schema' });
-    expect(reason(calls({ attempts: 1 }, { switch: 'a', host: 'b' }))).toMatchObject({ tag: 'host', reason: 'tag is not declared in the schema' });
+    expect(reason(calls({ attempts: 1 }, { switch: 'a', host: 'b' }))).toMatchObject({
+      tag: 'host',
+      reason: 'tag is not declared in the schema',
+    });
     expect(reason(calls({ attempts: 1, constructor: 2 }))?.field).toBe('constructor');
   });
 

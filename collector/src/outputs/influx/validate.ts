@@ -3,7 +3,8 @@
 // `influx` package silently floors a float written to an integer field (and writes NaN as "NaNi").
 import type { FieldType, MeasurementSchema, Metric } from '../../pipeline/metric.js';
 
-export type RejectionCode = 'unknown-measurement' | 'invalid-time' | 'undeclared-tag' | 'bad-tag-value' | 'undeclared-field' | 'wrong-type' | 'no-fields';
+export type RejectionCode =
+  'unknown-measurement' | 'invalid-time' | 'undeclared-tag' | 'bad-tag-value' | 'undeclared-field' | 'wrong-type' | 'no-fields';
 
 export interface Rejection {
   /** The kind of problem (what the log rate limit counts by). */
