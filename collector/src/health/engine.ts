@@ -1,6 +1,6 @@
 import type { MeasurementSchema, Metric } from '../pipeline/metric.js';
 import { defaultRules, type Ds1Thresholds, type LinkRule } from './rules.js';
-import { LinkTracker, SEVERITY, worst, type LinkState, type LinkStatus } from './state.js';
+import { LinkTracker, SEVERITY, worst, type LinkState, type LinkStatus, type Verdict } from './state.js';
 
 export const linkHealth: MeasurementSchema = {
   measurement: 'link_health',
@@ -36,7 +36,8 @@ export interface HealthOptions {
  * floods either.
  */
 export class HealthEngine {
-  readonly #links = new Map<string, { tracker: LinkTracker; kind: string; group: string }>();
+  /** `polled`: a rule has observed the link (a link only ever reported by traps has no data to go stale). */
+  readonly #links = new Map<string, { tracker: LinkTracker; kind: string; group: string; polled: boolean }>();
   readonly #rules: ReadonlyMap<string, LinkRule>;
 
   constructor(private readonly options: HealthOptions) {
@@ -57,9 +58,11 @@ export class HealthEngine {
           tracker: new LinkTracker(this.options.holdMs, this.options.staleAfterMs),
           kind: rule.kind,
           group: rule.group(metric.tags),
+          polled: true,
         };
         this.#links.set(id, link);
       }
+      link.polled = true;
       const change = link.tracker.observe(rule.evaluate(metric.fields), metric.time);
       if (change) changes.push(this.#point(id, link, change, metric.time));
     }
@@ -69,10 +72,24 @@ export class HealthEngine {
   checkStale(now: number): Metric[] {
     const changes: Metric[] = [];
     for (const [id, link] of this.#links) {
+      if (!link.polled) continue;
       const change = link.tracker.checkStale(now);
       if (change) changes.push(this.#point(id, link, change, now));
     }
     return changes;
+  }
+
+  /**
+   * A link state the device reported itself (source `trap`): applied at once, returned as the
+   * link_health point of the change; the link's next poll confirms or corrects it. `link.id` must
+   * be what the link's polling rule would name it, so that both speak of one link.
+   */
+  report(link: { kind: string; id: string; group: string }, verdict: Verdict, time: number, source: string): Metric | undefined {
+    const id = `${link.kind}:${link.id}`;
+    let entry = this.#links.get(id);
+    if (!entry) this.#links.set(id, (entry = { tracker: new LinkTracker(this.options.holdMs, this.options.staleAfterMs), kind: link.kind, group: link.group, polled: false }));
+    const change = entry.tracker.report(verdict, time, source);
+    return change && this.#point(id, entry, change, time);
   }
 
   /** Every link, worst first, then by group and id. */

@@ -23,6 +23,8 @@ export interface LinkStatus {
   since: number;
   /** Last observation (ms). */
   lastSeen: number;
+  /** Who reported the current state when it was not a poll (`trap`); gone once a poll restates it. */
+  source?: string;
 }
 
 /**
@@ -75,8 +77,22 @@ export class LinkTracker {
     return this.#set('stale', [`no data for ${intervals} s`], now, current.lastSeen);
   }
 
-  #set(state: LinkState, reasons: string[], since: number, lastSeen: number): LinkStatus {
-    this.#status = { state, reasons, since, lastSeen };
+  /**
+   * A state the device reported itself (an SNMP trap): taken at once in either direction, since
+   * the device says the transition happened. The next observation confirms or corrects it as usual.
+   */
+  report(verdict: Verdict, now: number, source: string): LinkStatus | undefined {
+    const current = this.#status;
+    this.#better = undefined;
+    if (current?.state === verdict.state && sameReasons(current.reasons, verdict.reasons)) {
+      current.lastSeen = now;
+      return undefined;
+    }
+    return this.#set(verdict.state, verdict.reasons, current?.state === verdict.state ? current.since : now, now, source);
+  }
+
+  #set(state: LinkState, reasons: string[], since: number, lastSeen: number, source?: string): LinkStatus {
+    this.#status = { state, reasons, since, lastSeen, ...(source ? { source } : {}) };
     return { ...this.#status };
   }
 }

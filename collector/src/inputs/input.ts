@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { z } from 'zod';
+import type { HealthEngine } from '../health/engine.js';
 import type { Logger } from '../lib/log.js';
 import type { MeasurementSchema, Metric } from '../pipeline/metric.js';
 
@@ -32,6 +33,8 @@ export interface InputContext {
    * a read position (CDR offsets) checkpoints it only after this, so a crash re-reads, never loses.
    */
   readonly flush: () => Promise<void>;
+  /** The link health model, for sources that report link states themselves (SNMP traps). */
+  readonly health?: Pick<HealthEngine, 'report'>;
 }
 
 export interface InputPlugin<Schema extends z.ZodType = z.ZodType> {

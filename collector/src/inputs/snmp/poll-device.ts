@@ -11,6 +11,8 @@ import { SnmpError, type SnmpClient, type SnmpTarget } from './session.js';
 export interface DeviceState {
   identity?: DeviceIdentity;
   profileState: Record<string, ProfileState>;
+  /** ifIndex → the name its link is known by (ifName, or the DS1 span name), for traps that name only the ifIndex. */
+  ifNames?: Map<number, string>;
 }
 
 /** Without `auto`, the device's identity is not needed to poll it: skip the extra GET (IADs). */
@@ -74,5 +76,13 @@ export async function pollDevice(client: SnmpClient, target: SnmpTarget, profile
     if (out.pop) result.pop = out.pop;
   });
   if (uptimeTicks !== undefined) result.device = { ...result.device, uptimeTicks };
+  for (const i of result.interfaces) rememberName(state, i.ifIndex, i.ifName);
+  for (const span of result.ds1 ?? []) rememberName(state, span.ifIndex, span.span);
   return { result, errors };
+}
+
+/** Only a changed name is stored: 60,000 devices' names stay in the old generation, no garbage per poll. */
+function rememberName(state: DeviceState, ifIndex: number, name: string): void {
+  const names = (state.ifNames ??= new Map());
+  if (names.get(ifIndex) !== name) names.set(ifIndex, name);
 }

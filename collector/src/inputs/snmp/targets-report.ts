@@ -1,16 +1,19 @@
 // Data for /api/v1/targets: per SNMP input, the slowest targets of their last poll and the
 // unreachable ones. Running inputs register themselves here; the API calls snmpTargetsReport().
+import type { PollTarget } from './index.js';
 import type { TargetState } from './target-scheduler.js';
 
 interface TargetsSource {
   readonly name: string;
-  readonly targets: readonly { readonly id: string; readonly snmp: { host: string; port: number } }[];
+  readonly targets: readonly Pick<PollTarget, 'id' | 'snmp' | 'tags' | 'device' | 'rates'>[];
   readonly scheduler: { readonly states: ReadonlyMap<string, TargetState> };
 }
 
 const sources = new Set<TargetsSource>();
 export const registerTargetsSource = (s: TargetsSource) => void sources.add(s);
 export const unregisterTargetsSource = (s: TargetsSource) => void sources.delete(s);
+/** The running SNMP inputs: the trap receiver finds a notification's sender among their targets. */
+export const targetsSources = (): readonly TargetsSource[] => [...sources];
 
 export interface TargetsReport {
   inputs: {

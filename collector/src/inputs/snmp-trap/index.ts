@@ -1,0 +1,193 @@
+import { z } from 'zod';
+import { secret } from '../../lib/config-types.js';
+import type { Logger } from '../../lib/log.js';
+import type { Metric } from '../../pipeline/metric.js';
+import type { Emit, Input, InputContext, InputPlugin } from '../input.js';
+import { DeviceDirectory, unlistedDevice, type PolledDevice } from './devices.js';
+import { StormLimiter } from './limiter.js';
+import { SNMP_TRAP_MEASUREMENTS } from './measurements.js';
+import { TrapReceiver, type RejectReason } from './receiver.js';
+import { trapSelfMetrics, type TrapSelfMetrics } from './self-metrics.js';
+import { TrapFormatError, eventMetric, translateTrap, type ReceivedTrap, type TrapDevice, type TrapEvent } from './translate.js';
+
+const user = z
+  .strictObject({
+    user: z.string().min(1),
+    level: z.enum(['authNoPriv', 'authPriv']).default('authPriv'),
+    authProtocol: z.enum(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512']).default('sha'),
+    authKey: secret,
+    privProtocol: z.enum(['des', 'aes', 'aes256b', 'aes256r']).default('aes'),
+    privKey: secret.optional(),
+  })
+  .refine((u) => u.level !== 'authPriv' || u.privKey !== undefined, { message: 'authPriv needs privKey', path: ['privKey'] });
+
+const configSchema = z
+  .strictObject({
+    type: z.literal('snmp-trap'),
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, "_", "." or "-"'),
+    /** 1162 runs unprivileged; production devices send to 162 (see README). */
+    listen: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(1).max(65535).default(1162) }).prefault({}),
+    /** v1/v2c communities accepted ({env}/{file} secrets). */
+    communities: z.array(secret).default([]),
+    /** v3 USM users (traps and informs). */
+    users: z.array(user).default([]),
+    /** Accept notifications from addresses that no SNMP input polls (tagged with the address). */
+    acceptUnknownSources: z.boolean().default(false),
+    storm: z
+      .strictObject({
+        ratePerSecond: z.number().positive().default(100),
+        burst: z.number().int().min(1).default(500),
+        maxPendingPerSource: z.number().int().min(1).default(10_000),
+      })
+      .prefault({}),
+    receiveBufferBytes: z
+      .number()
+      .int()
+      .min(65_536)
+      .default(4 << 20),
+  })
+  .refine((c) => c.communities.length > 0 || c.users.length > 0, { message: 'give communities (v1/v2c) or users (v3): without either no notification is accepted' });
+
+export type SnmpTrapConfig = z.output<typeof configSchema>;
+
+export const snmpTrapInput: InputPlugin<typeof configSchema> = {
+  type: 'snmp-trap',
+  description: 'SNMP trap and inform receiver (v1, v2c, v3 USM): link, DS1, IP SLA and voice notifications as events and instant link health.',
+  configSchema,
+  measurements: SNMP_TRAP_MEASUREMENTS,
+  create: (config, context) => new SnmpTrapInput(config, context),
+};
+
+interface Pending {
+  readonly event: TrapEvent;
+  readonly trap: ReceivedTrap;
+  readonly device: TrapDevice | PolledDevice;
+  readonly time: number;
+}
+
+const DRAIN_MS = 100;
+const WARN_EVERY_MS = 60_000;
+const MAX_SERIES_REMEMBERED = 100_000;
+
+export class SnmpTrapInput implements Input {
+  readonly type = 'snmp-trap';
+  readonly name: string;
+  readonly #receiver: TrapReceiver;
+  readonly #limiter: StormLimiter<Pending>;
+  readonly #devices = new DeviceDirectory();
+  readonly #metrics: TrapSelfMetrics;
+  readonly #log: Logger;
+  readonly #health: InputContext['health'];
+  /** Last time written per series: two events of one object in one millisecond must not overwrite each other in InfluxDB. */
+  readonly #lastTime = new Map<string, number>();
+  readonly #warnedAt = new Map<string, number>();
+  #emit?: Emit;
+  #batch: Metric[] = [];
+  #flushScheduled = false;
+  #drainTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly config: SnmpTrapConfig,
+    context: InputContext,
+  ) {
+    this.name = config.name;
+    this.#log = context.log.child({ input: 'snmp-trap', name: config.name });
+    this.#metrics = trapSelfMetrics(context.registry);
+    this.#health = context.health;
+    this.#limiter = new StormLimiter(config.storm);
+    this.#receiver = new TrapReceiver(
+      {
+        host: config.listen.host,
+        port: config.listen.port,
+        communities: config.communities.map((c) => c.reveal()),
+        users: config.users.map((u) => ({ user: u.user, level: u.level, authProtocol: u.authProtocol, authKey: u.authKey.reveal(), privProtocol: u.privProtocol, privKey: u.privKey?.reveal() })),
+        receiveBufferBytes: config.receiveBufferBytes,
+      },
+      {
+        onTrap: (trap) => this.#onTrap(trap),
+        onReject: (reason, source, detail) => this.#drop(reason, source, detail),
+        onSocketError: (error) => this.#log.error({ code: 'CALLBOARD_TRAP_SOCKET', err: error.message }, 'trap receiver socket error'),
+      },
+    );
+  }
+
+  get address(): { address: string; port: number } | undefined {
+    return this.#receiver.address;
+  }
+
+  async start(emit: Emit): Promise<void> {
+    this.#emit = emit;
+    await this.#receiver.start();
+    this.#drainTimer = setInterval(() => this.#drain(), DRAIN_MS);
+    this.#log.info({ listen: `${this.config.listen.host}:${this.config.listen.port}`, communities: this.config.communities.length, users: this.config.users.length }, 'SNMP trap receiver listening');
+  }
+
+  async stop(): Promise<void> {
+    await this.#receiver.stop();
+    clearInterval(this.#drainTimer);
+    // Events held by the storm limiter are the latest state of their objects: applied, not lost.
+    this.#limiter.flushAll((item) => this.#apply(item));
+    this.#flush();
+  }
+
+  #onTrap(trap: ReceivedTrap): void {
+    const time = Date.now();
+    this.#metrics.received.labels(this.name, trap.version).inc();
+    const device = this.#devices.lookup(trap.source) ?? (this.config.acceptUnknownSources ? unlistedDevice(trap.source) : undefined);
+    if (!device) return this.#drop('unknown_source', trap.source, 'not in any SNMP input inventory');
+    let event: TrapEvent;
+    try {
+      event = translateTrap(trap, device);
+    } catch (error) {
+      if (error instanceof TrapFormatError) return this.#drop('malformed', trap.source, error.message);
+      throw error;
+    }
+    const outcome = this.#limiter.offer(trap.source, event.key, { event, trap, device, time }, performance.now(), (item) => this.#apply(item));
+    if (outcome === 'superseded') this.#metrics.dropped.labels(this.name, 'rate_limited').inc();
+    else if (outcome === 'overflow') this.#drop('overflow', trap.source, `more than ${this.config.storm.maxPendingPerSource} objects held`);
+  }
+
+  #drain(): void {
+    this.#limiter.drain(performance.now(), (item) => this.#apply(item));
+    this.#metrics.held.labels(this.name).set(this.#limiter.held);
+  }
+
+  #apply({ event, trap, device, time }: Pending): void {
+    this.#metrics.events.labels(this.name, event.event).inc();
+    if (event.counterRestart && 'counterRestart' in device) device.counterRestart();
+    const seriesKey = `${device.device}\u0000${event.event}\u0000${event.object}`;
+    const at = Math.max(time, (this.#lastTime.get(seriesKey) ?? 0) + 1);
+    // Bounded (accepted unknown sources could name any number of objects); forgetting costs only the guard.
+    if (this.#lastTime.size >= MAX_SERIES_REMEMBERED) this.#lastTime.clear();
+    this.#lastTime.set(seriesKey, at);
+    this.#batch.push(eventMetric(event, trap, device, at));
+    if (event.link && this.#health) {
+      const change = this.#health.report(event.link, event.link.verdict, time, 'trap');
+      if (change) this.#batch.push(change);
+    }
+    // One pipeline call for everything applied in this turn of the event loop (a storm's burst).
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => this.#flush());
+    }
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#batch.length === 0 || !this.#emit) return;
+    const batch = this.#batch;
+    this.#batch = [];
+    this.#emit(batch);
+  }
+
+  #drop(reason: RejectReason | 'unknown_source' | 'overflow', source: string | undefined, detail: string): void {
+    this.#metrics.dropped.labels(this.name, reason).inc();
+    // Counted always; logged once a minute per reason, so a hostile flood cannot flood the log.
+    const now = Date.now();
+    if (now - (this.#warnedAt.get(reason) ?? -Infinity) < WARN_EVERY_MS) return;
+    this.#warnedAt.set(reason, now);
+    // The community or user name a stranger sent is not logged: it may be someone's secret elsewhere.
+    const shown = reason === 'unauthorized' ? 'unknown community or user' : detail;
+    this.#log.warn({ code: 'CALLBOARD_TRAP_DROPPED', reason, source, detail: shown }, 'SNMP notification dropped (further drops for this reason are only counted for a minute)');
+  }
+}
