@@ -82,7 +82,9 @@ export const ruleSchema = z.discriminatedUnion(
 );
 export type RuleConfig = z.output<typeof ruleSchema>;
 
-const secretOrUrl = z.union([httpUrl, secret], {
+const isHttpUrl = (text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
+/** Slack and many webhook URLs are themselves the credential, so they may come from the environment or a file like any secret. */
+const secretOrUrl = z.union([httpUrl, secret.refine((s) => isHttpUrl(s.reveal()), 'the secret must hold an http(s) URL')], {
   error: 'expected an http(s) URL, or {env: NAME} / {file: PATH} for a URL that carries a key',
 });
 
