@@ -49,7 +49,7 @@ export class Collector {
     collectDefaultMetrics({ register: this.registry, prefix: 'callboard_process_' });
     new Gauge({ name: 'callboard_build_info', help: 'Collector version', labelNames: ['version'], registers: [this.registry] }).set({ version: VERSION }, 1);
 
-    const trafficProfile = new TrafficProfileSink(join(config.stateDir, 'traffic-profile.json'));
+    const trafficProfile = new TrafficProfileSink(join(config.stateDir, 'traffic-profile.json'), { groups: config.trunkGroups });
     this.#sinks = [this.store, trafficProfile];
     if (config.outputs.influx) {
       this.#sinks.unshift(

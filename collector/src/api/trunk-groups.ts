@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { seriesKey } from '../pipeline/metric.js';
 import type { TrafficProfileSink } from '../outputs/traffic/profile.js';
 import type { LiveStore } from '../outputs/live/store.js';
-import { erlangAdvice, timeConsistentBusyHour } from '../traffic/busy-hour.js';
+import { erlangAdvice, observedBlocking, timeConsistentBusyHour } from '../traffic/busy-hour.js';
 import type { TrunkGroupConfig } from '../traffic/trunk-groups.js';
 
 export interface TrunkGroupsDependencies {
@@ -12,12 +12,14 @@ export interface TrunkGroupsDependencies {
   timezone: string;
 }
 
-/** GET /api/v1/trunk-groups: each group's config, live occupancy, busy hour and Erlang B advice. */
+/** GET /api/v1/trunk-groups: each group's config, live occupancy, busy hour, Erlang B advice and the blocking observed. */
 export function trunkGroupsRouter(deps: TrunkGroupsDependencies): Router {
   const router = Router();
   router.get('/trunk-groups', (_req, res) => {
     const groups = deps.groups.map((group) => {
-      const live = deps.store.get(seriesKey('trunk_group', { carrier: group.carrier ?? 'unspecified', direction: group.direction, trunk_group: group.name }));
+      const live = deps.store.get(
+        seriesKey('trunk_group', { carrier: group.carrier ?? 'unspecified', direction: group.direction, trunk_group: group.name }),
+      );
       const busyHour = timeConsistentBusyHour(deps.profile.quarters(group.name), deps.timezone, group.busyHourDays);
       return {
         name: group.name,
@@ -28,6 +30,7 @@ export function trunkGroupsRouter(deps: TrunkGroupsDependencies): Router {
         live: live ? { ...live.fields, time: live.time } : null,
         busyHour: busyHour ?? null,
         advice: busyHour ? erlangAdvice(busyHour.erlangs, group.capacity, group.gradeOfService) : null,
+        blocking: busyHour ? observedBlocking(deps.profile.calls(group.name), busyHour, deps.timezone) : null,
       };
     });
     res.json({ generatedAt: Date.now(), timezone: deps.timezone, groups });

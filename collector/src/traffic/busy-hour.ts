@@ -96,3 +96,40 @@ export function erlangAdvice(busyHourErlangs: number, provisioned: number, grade
     blockingAtProvisioned: erlangB(busyHourErlangs, provisioned),
   };
 }
+
+/** Call attempts of one quarter hour, and how many were blocked (no circuit). */
+export interface QuarterCalls {
+  start: number;
+  attempts: number;
+  blocked: number;
+}
+
+export interface ObservedBlocking {
+  /** Over the busy hour's days, whole days. */
+  attempts: number;
+  blocked: number;
+  /** In the busy hour of each of those days. */
+  busyHourAttempts: number;
+  busyHourBlocked: number;
+  /** busyHourBlocked / busyHourAttempts: compare with the grade of service; null without attempts. */
+  busyHourBlocking: number | null;
+}
+
+/** Blocking seen on the days and in the hour of a busy hour (quarters placed by local time, as the busy hour is). */
+export function observedBlocking(calls: readonly QuarterCalls[], busyHour: BusyHour, timeZone: string): ObservedBlocking {
+  const days = new Set(busyHour.days);
+  const [hh, mm] = busyHour.start.split(':').map(Number);
+  const first = hh! * 4 + mm! / 15;
+  const out = { attempts: 0, blocked: 0, busyHourAttempts: 0, busyHourBlocked: 0 };
+  for (const q of calls) {
+    const { day, quarter } = localParts(q.start, timeZone);
+    if (!days.has(day)) continue;
+    out.attempts += q.attempts;
+    out.blocked += q.blocked;
+    if (quarter >= first && quarter < first + 4) {
+      out.busyHourAttempts += q.attempts;
+      out.busyHourBlocked += q.blocked;
+    }
+  }
+  return { ...out, busyHourBlocking: out.busyHourAttempts > 0 ? out.busyHourBlocked / out.busyHourAttempts : null };
+}
