@@ -18,7 +18,12 @@ const OUTAGE_MS = 62_000;
 const POINTS_PER_TICK = 50;
 const TICK_MS = 50; // 1000 points/s
 
-const load: MeasurementSchema = { measurement: 'fault_load', description: 'fault test load', tags: ['src'], fields: { seq: 'integer', value: 'float' } };
+const load: MeasurementSchema = {
+  measurement: 'fault_load',
+  description: 'fault test load',
+  tags: ['src'],
+  fields: { seq: 'integer', value: 'float' },
+};
 
 let influxd: Influxd;
 let work: string;
@@ -36,8 +41,21 @@ afterAll(async () => {
 describe('fault: InfluxDB down for over a minute under load', () => {
   it('spools every point on disk and replays it: each point in InfluxDB exactly once', { timeout: 150_000 }, async () => {
     const registry = new Registry();
-    const config = influxOutputSchema.parse({ url: influxd.url, database: 'fault', batchSize: 2000, flushInterval: '200ms', retry: { initial: '100ms', max: '1s' }, timeout: '2s' });
-    const sink = new InfluxSink(config, { schemas: [load], log: createLogger({ level: 'silent' }), registry, timezone: 'UTC', spoolDir: join(work, 'spool') });
+    const config = influxOutputSchema.parse({
+      url: influxd.url,
+      database: 'fault',
+      batchSize: 2000,
+      flushInterval: '200ms',
+      retry: { initial: '100ms', max: '1s' },
+      timeout: '2s',
+    });
+    const sink = new InfluxSink(config, {
+      schemas: [load],
+      log: createLogger({ level: 'silent' }),
+      registry,
+      timezone: 'UTC',
+      spoolDir: join(work, 'spool'),
+    });
     await sink.start();
     const start = Math.floor(Date.now() / 1000) * 1000;
     let sent = 0;
@@ -45,7 +63,12 @@ describe('fault: InfluxDB down for over a minute under load', () => {
       const batch: Metric[] = [];
       for (let i = 0; i < POINTS_PER_TICK; i++, sent++) {
         // deterministic series and time per point: a replayed batch overwrites itself
-        batch.push({ measurement: 'fault_load', tags: { src: `s${sent % 4}` }, fields: { seq: sent, value: sent / 8 }, time: start + sent });
+        batch.push({
+          measurement: 'fault_load',
+          tags: { src: `s${sent % 4}` },
+          fields: { seq: sent, value: sent / 8 },
+          time: start + sent,
+        });
       }
       sink.write(batch);
     }, TICK_MS);

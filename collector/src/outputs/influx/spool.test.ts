@@ -69,6 +69,7 @@ describe('DiskSpool', () => {
     expect(drain(spool)).toEqual(pushed);
     expect([spool.size, spool.headSeq, spool.tailSeq]).toEqual([0, pushed.length, pushed.length]);
     expect(segments(dir)).toHaveLength(1); // the one being appended to
+    expect(statSync(join(dir, 'cursor')).size).toBe(64); // rewritten in place on every ack
   });
 
   it('replays after a restart from the last ack, including a record that was half acked', () => {

@@ -114,7 +114,9 @@ export class DiskSpool implements PointBuffer<string> {
   constructor(options: SpoolOptions) {
     this.#o = { now: Date.now, events: {}, ...options };
     mkdirSync(options.dir, { recursive: true });
-    this.#cursorFd = openSync(join(options.dir, CURSOR_FILE), 'a+');
+    const cursor = join(options.dir, CURSOR_FILE);
+    closeSync(openSync(cursor, 'a')); // create it if missing; then r+, as O_APPEND would ignore the position of each rewrite
+    this.#cursorFd = openSync(cursor, 'r+');
     this.#open();
   }
 
