@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { stringify } from 'yaml';
 import { startHttpReceiver, type HttpReceiver } from '../collector/src/alerting/testing/receivers.js';
 import { freePort } from '../collector/src/devstack/ports.js';
@@ -147,6 +148,13 @@ describe('kill -9 while firing', () => {
     expect(created.status).toBe(201);
     expect(await created.json()).toMatchObject({ createdBy: 'oncall', comment: 'test' });
 
+    // Alert events on /live (read token), pushed as they happen.
+    const live: { type: string; series?: { measurement: string; tags: Record<string, string> } }[] = [];
+    const socket = new WebSocket(`ws://127.0.0.1:${apiPort}/live?measurements=alerts`, ['callboard.v1', 'bearer.wall-token-0123']);
+    socket.on('message', (data) => live.push(JSON.parse(String(data))));
+    closers.push(async () => socket.close());
+    await until('the live hello', () => live.some((m) => m.type === 'hello'));
+
     // The router answers again: the restarted collector sends the resolve, to both notifiers.
     const sim = spawn(
       process.execPath,
@@ -163,5 +171,9 @@ describe('kill -9 while firing', () => {
     expect(pd.received.map((r) => r.body.event_action)).toEqual(['trigger', 'resolve']);
     expect(pd.received[1]!.body.dedup_key).toBe(pd.received[0]!.body.dedup_key);
     expect(hook.received[1]!.body.dedupKey).toBe(hook.received[0]!.body.dedupKey);
+    const alertUpdates = live
+      .filter((m) => m.type === 'update')
+      .map((m) => [m.series!.measurement, m.series!.tags.alertname, m.series!.tags.state]);
+    expect(alertUpdates).toEqual([['alerts', 'router-down', 'resolved']]);
   });
 });
