@@ -6,6 +6,7 @@ import { softswitchCalls, trunkStatus } from '../../inputs/kamailio/measurements
 import type { MeasurementSchema } from '../../pipeline/metric.js';
 import { sourceStatus } from '../../pipeline/source-status.js';
 import { linkHealth } from '../../health/engine.js';
+import { snmpEvents } from '../../inputs/snmp-trap/measurements.js';
 import { alertsMeasurement } from '../../alerting/measurement.js';
 
 const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
@@ -25,7 +26,7 @@ function table(schema: MeasurementSchema): string {
 }
 
 describe('README.md', () => {
-  it.each([softswitchCalls, trunkStatus, sourceStatus, linkHealth, alertsMeasurement])('has the table of $measurement as declared in its schema', (schema) => {
+  it.each([softswitchCalls, trunkStatus, sourceStatus, linkHealth, alertsMeasurement, snmpEvents])('has the table of $measurement as declared in its schema', (schema) => {
     expect(readme).toContain(table(schema));
   });
 });
