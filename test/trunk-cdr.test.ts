@@ -78,7 +78,7 @@ function expectedFor(rows: string[][], trunks: readonly string[]): Expected {
     const { day, weekend, quarter } = localQuarter(q);
     if (weekend) continue;
     const profile = byDay.get(day) ?? byDay.set(day, new Array<number>(96).fill(0)).get(day)!;
-    profile[quarter] += ms / 60_000 / 15;
+    profile[quarter] = profile[quarter]! + ms / 60_000 / 15;
   }
   const days = [...byDay.keys()].sort().slice(-5);
   let best = { quarter: -1, erlangs: -1 };
