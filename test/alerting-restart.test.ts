@@ -126,12 +126,11 @@ describe('kill -9 while firing', () => {
     startCollector(configFile);
     const api = `http://127.0.0.1:${apiPort}/api/v1`;
     const auth = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
-    await until('the restarted API', () => existsSync(join(stateDir, 'alerting', 'state.json')));
     let alerts: { alerts: { rule: string; state: string }[] } | undefined;
     const deadline = Date.now() + 30_000;
     while (!alerts && Date.now() < deadline) {
       alerts = await fetch(`${api}/alerts`, { headers: auth('wall-token-0123') })
-        .then((r) => (r.ok ? r.json() : undefined))
+        .then((r) => (r.ok ? (r.json() as Promise<typeof alerts>) : undefined))
         .catch(() => undefined);
       if (!alerts) await new Promise((r) => setTimeout(r, 100));
     }
