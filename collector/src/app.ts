@@ -62,7 +62,7 @@ export class Collector {
         }),
       );
     }
-    this.health = new HealthEngine({ holdMs: config.health.hold, staleAfterMs: config.health.staleAfter });
+    this.health = new HealthEngine({ holdMs: config.health.hold, staleAfterMs: config.health.staleAfter, ds1: config.health.ds1 });
     const trunkGroups = new TrunkGroups(config.trunkGroups);
     this.alerting = config.alerting && new AlertEngine({
       config: config.alerting,

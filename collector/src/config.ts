@@ -63,7 +63,16 @@ export const configSchema = z.strictObject({
   /** Trunk groups: members, provisioned channels, direction, carrier (see collector/src/traffic/README.md). */
   trunkGroups: trunkGroupsSchema.default([]),
   /** The link health model: how long a better state must hold, and when silence means stale. */
-  health: z.strictObject({ hold: duration('30s'), staleAfter: duration('45s') }).prefault({}),
+  health: z
+    .strictObject({
+      hold: duration('30s'),
+      staleAfter: duration('45s'),
+      /** A T1/E1 span is degraded from this share of errored / severely errored seconds in its current 15-minute interval. */
+      ds1: z
+        .strictObject({ erroredSecondsPct: z.number().positive().max(100).default(1), severelyErroredSecondsPct: z.number().positive().max(100).default(0.1) })
+        .prefault({}),
+    })
+    .prefault({}),
   /** Alert rules, notifiers, grouping, inhibition and maintenance windows (collector/src/alerting/README.md); absent: no alerting. */
   alerting: alertingSchema.optional(),
   inputs: z.array(z.looseObject({ type: z.string() })).default([]),
@@ -92,6 +101,8 @@ function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
+  // JSON.stringify throws on a bigint and gives undefined for a function or symbol.
+  if (typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol') return typeof value;
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
