@@ -266,7 +266,7 @@ export class InfluxSink implements Sink {
     if (level === this.#alarm) return level;
     const fields = {
       code: 'CALLBOARD_INFLUX_SPOOL_ALARM',
-      level,
+      alarm: level, // not `level`: that is pino's own
       bytes: spool.diskBytes,
       maxBytes,
       memoryPoints: spool.memoryPoints,

@@ -1,0 +1,133 @@
+// Disk full for the spool, two ways (no tmpfs without privileges):
+//  - a size-limited spool (spool.maxBytes 64 KiB) while InfluxDB is down: warning at 80 %, full
+//    alarm, points wait in memory, the oldest beyond maxQueuedPoints are dropped and counted,
+//    flush() pushes back; InfluxDB back: every point not dropped arrives, the alarm clears;
+//  - a segment file that is /dev/full (every write fails with ENOSPC, a real kernel answer):
+//    full alarm naming ENOSPC, points still written to InfluxDB from memory, no crash.
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startInfluxd, type Influxd } from '../collector/src/devstack/influxd.js';
+import { createLogger, type Logger } from '../collector/src/lib/log.js';
+import { influxOutputSchema } from '../collector/src/outputs/influx/config.js';
+import { FlushTimeoutError, InfluxSink } from '../collector/src/outputs/influx/index.js';
+import type { MeasurementSchema, Metric } from '../collector/src/pipeline/metric.js';
+import { queryRows } from './support/influx-query.js';
+import { metricValue } from './support/prom-text.js';
+
+const load: MeasurementSchema = { measurement: 'fault_load', description: 'fault test load', tags: ['src'], fields: { seq: 'integer' } };
+
+let influxd: Influxd;
+let work: string;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'callboard-fault-spool-'));
+  influxd = await startInfluxd();
+}, 60_000);
+
+afterAll(async () => {
+  await influxd?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** A logger that keeps its lines for the test to read. */
+function capturingLogger(): { log: Logger; lines: { level: number; msg: string; code?: string }[] } {
+  const lines: { level: number; msg: string; code?: string }[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l));
+      done();
+    },
+  });
+  return { log: createLogger({ level: 'info', destination: stream }), lines };
+}
+
+function points(from: number, n: number, start: number): Metric[] {
+  return Array.from({ length: n }, (_, i) => ({
+    measurement: 'fault_load',
+    tags: { src: 'a' },
+    fields: { seq: from + i },
+    time: start + from + i,
+  }));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('fault: the spool runs out of disk', () => {
+  it(
+    'size-limited spool while InfluxDB is down: alarms, back-pressure, counted drops, exact delivery of the rest',
+    { timeout: 90_000 },
+    async () => {
+      const { log, lines } = capturingLogger();
+      const registry = new Registry();
+      const config = influxOutputSchema.parse({
+        url: influxd.url,
+        database: 'spool_full',
+        flushInterval: '100ms',
+        retry: { initial: '100ms', max: '500ms' },
+        timeout: '1s',
+        maxQueuedPoints: 3000,
+        spool: { maxBytes: 65_536, segmentBytes: 8192 },
+      });
+      const sink = new InfluxSink(config, { schemas: [load], log, registry, timezone: 'UTC', spoolDir: join(work, 'limited') });
+      await sink.start();
+      await influxd.kill9();
+      const metric = async (name: string) => metricValue(await registry.metrics(), name);
+      const start = Date.now() - 60_000;
+      let sent = 0;
+      // ~40 bytes a point on disk: 64 KiB is about 1,600 points; then 3,000 in memory; then drops.
+      for (let i = 0; i < 60; i++, sent += 100) {
+        sink.write(points(sent, 100, start));
+        await sleep(10);
+      }
+      const status = sink.spoolStatus()!;
+      console.log(JSON.stringify(lines.map((l) => [l.level, l.code, l.msg])), JSON.stringify(status));
+      expect(status.alarm).toBe(2);
+      expect(status.bytes).toBeLessThanOrEqual(65_536);
+      expect(status.memoryPoints).toBe(3000);
+      expect(await metric('callboard_influx_spool_alarm')).toBe(2);
+      const dropped = await metric('callboard_influx_points_dropped_total{reason="spool_full"}');
+      expect(dropped).toBeGreaterThan(0);
+      expect(lines.some((l) => l.code === 'CALLBOARD_INFLUX_SPOOL_ALARM' && l.level === 40)).toBe(true); // warning first
+      expect(lines.some((l) => l.code === 'CALLBOARD_INFLUX_SPOOL_ALARM' && l.level === 50 && /spool full/.test(l.msg))).toBe(true);
+      expect(lines.some((l) => l.code === 'CALLBOARD_INFLUX_POINTS_DROPPED')).toBe(true);
+      // Back-pressure: a durable flush cannot succeed while points wait in memory.
+      await expect(sink.flush({ timeoutMs: 300 })).rejects.toThrow(FlushTimeoutError);
+
+      await influxd.restart();
+      await sink.flush({ delivered: true, timeoutMs: 60_000 });
+      const [row] = await queryRows(influxd.url, 'spool_full', 'SELECT count(seq) AS n FROM raw.fault_load');
+      expect(row?.n).toBe(sent - dropped);
+      // The newest points are the ones kept.
+      const [last] = await queryRows(influxd.url, 'spool_full', 'SELECT last(seq) AS seq FROM raw.fault_load');
+      expect(last?.seq).toBe(sent - 1);
+      await sleep(50);
+      expect(sink.spoolStatus()!.alarm).toBe(0);
+      expect(lines.some((l) => l.code === 'CALLBOARD_INFLUX_SPOOL_ALARM' && l.msg === 'InfluxDB spool alarm cleared')).toBe(true);
+      await sink.stop();
+    },
+  );
+
+  it('ENOSPC on every spool write: full alarm naming it, points still reach InfluxDB, nothing crashes', { timeout: 60_000 }, async () => {
+    const { log, lines } = capturingLogger();
+    const registry = new Registry();
+    const dir = join(work, 'enospc');
+    mkdirSync(dir);
+    symlinkSync('/dev/full', join(dir, 'seg-0000000000000001.log')); // the name the first segment gets
+    const config = influxOutputSchema.parse({ url: influxd.url, database: 'spool_enospc', flushInterval: '100ms' });
+    const sink = new InfluxSink(config, { schemas: [load], log, registry, timezone: 'UTC', spoolDir: dir });
+    await sink.start();
+    const start = Date.now() - 60_000;
+    for (let i = 0; i < 10; i++) sink.write(points(i * 50, 50, start));
+    expect(sink.spoolStatus()).toMatchObject({ alarm: 2, diskError: expect.stringMatching(/^ENOSPC/) });
+    expect(metricValue(await registry.metrics(), 'callboard_influx_spool_alarm')).toBe(2);
+    expect(lines.some((l) => l.code === 'CALLBOARD_INFLUX_SPOOL_DISK' && /ENOSPC/.test(JSON.stringify(l)))).toBe(true);
+    await sink.flush({ delivered: true, timeoutMs: 30_000 });
+    const [row] = await queryRows(influxd.url, 'spool_enospc', 'SELECT count(seq) AS n FROM raw.fault_load');
+    expect(row?.n).toBe(500);
+    await sink.stop();
+  });
+});
