@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerCdrCommands } from './cli/cdr.js';
+import { registerDemoCommand } from './cli/demo.js';
 import { registerPreviewCommand } from './cli/preview.js';
 import { registerSimCommands } from './cli/sim.js';
 import { registerSnmpCommands } from './cli/snmp.js';
@@ -37,16 +38,6 @@ program
   .action(async (options) => (await import('./cli/erlang.js')).erlangCommand(options));
 
 program
-  .command('demo')
-  .description('run the local demo: private InfluxDB, Kamailio with SIPp trunks and callers, and the collector (what `npm start` runs)')
-  .option('--dir <dir>', 'where the demo keeps its data', '.callboard')
-  .option('--api-port <port>', 'collector API port on 127.0.0.1', '8089')
-  .option('--preview-port <port>', 'panel preview page port on 127.0.0.1', '8090')
-  .option('--cps <n>', 'new calls per second', '5')
-  .option('--hold-s <s>', 'hold time of answered calls, seconds', '20')
-  .action(async (options) => (await import('./cli/demo.js')).demoCommand(options));
-
-program
   .command('bench')
   .description('benchmarks (what `npm run bench` runs): figures side by side with a peer measured in the same run')
   .option('--calls <n>', 'calls placed for the live-latency benchmark', '150')
@@ -54,6 +45,7 @@ program
   .option('--only <list>', 'comma-separated subset of cdr,live,snmp,panel')
   .action(async (options) => (await import('./cli/bench.js')).benchCommand(options));
 
+registerDemoCommand(program);
 registerCdrCommands(program);
 registerSimCommands(program);
 registerSnmpCommands(program);

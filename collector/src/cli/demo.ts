@@ -1,90 +1,152 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { Collector } from '../app.js';
-import { parseConfig } from '../config.js';
-import { startInfluxd } from '../devstack/influxd.js';
-import { startKamailio } from '../devstack/kamailio.js';
-import { startUac, startUas } from '../devstack/sipp.js';
+import { resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
 import { createLogger } from '../lib/log.js';
-import { previewPanels } from '../preview/panels.js';
-import { startPreviewServer } from '../preview/server.js';
 
 export interface DemoOptions {
   dir: string;
-  apiPort: string;
-  previewPort: string;
-  cps: string;
-  holdS: string;
+  apiPort: number;
+  previewPort: number;
+  cps: number;
+  holdS: number;
+  routers: number;
+  iads: number;
+  pendingIads: number;
+  snmprec?: string;
+  cdrCallsPerDay: number;
+  cdrDays: number;
+  timezone: string;
 }
 
-/**
- * `callboard demo` (what `npm start` runs): a private InfluxDB, a Kamailio softswitch with two SIP
- * trunks answered by SIPp, SIPp callers at a gentle rate, and the collector, all on 127.0.0.1.
- * Ctrl-C stops everything it started.
- */
+const wholeNumber = (flag: string, min: number, max: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new InvalidArgumentError(`${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
+  return n;
+};
+const positive = (flag: string, max: number) => (value: string) => {
+  const n = Number(value);
+  if (!(n > 0 && n <= max)) throw new InvalidArgumentError(`${flag} must be a number in (0, ${max}], got "${value}"`);
+  return n;
+};
+
+/** `callboard demo`, what `npm start` runs. */
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      'run the local demo on 127.0.0.1: private InfluxDB, Kamailio with SIPp trunks and callers, simulated routers and IADs (SNMP, from the real recordings), simulated CDR traffic, the collector and the panel preview (what `npm start` runs; Ctrl-C stops everything)',
+    )
+    .option('--dir <dir>', 'where the demo keeps InfluxDB data, collector state and CDR files', '.callboard')
+    .option('--api-port <port>', 'collector API port (0: any free port)', wholeNumber('--api-port', 0, 65535), 8089)
+    .option('--preview-port <port>', 'panel preview page port (0: any free port)', wholeNumber('--preview-port', 0, 65535), 8090)
+    .option('--cps <n>', 'SIPp: new calls per second through Kamailio', positive('--cps', 200), 5)
+    .option('--hold-s <s>', 'SIPp: hold time of answered calls, seconds', positive('--hold-s', 3600), 20)
+    .option('--routers <n>', 'simulated routers, gateways and switches (one per recording, at most 8)', wholeNumber('--routers', 0, 8), 8)
+    .option('--iads <n>', 'simulated customer IADs answering SNMP', wholeNumber('--iads', 0, 5000), 200)
+    .option(
+      '--pending-iads <n>',
+      'further IADs planned in the inventory but not answering yet (migration view)',
+      wholeNumber('--pending-iads', 0, 5000),
+      20,
+    )
+    .option('--snmprec <dir>', 'folder of the .snmprec recordings (default: ../shared/fixtures/snmprec beside the clone)')
+    .option('--cdr-calls-per-day <n>', 'simulated CDR calls per day', wholeNumber('--cdr-calls-per-day', 1, 1_000_000), 20_000)
+    .option('--cdr-days <n>', 'days of CDR history written at start', wholeNumber('--cdr-days', 0, 60), 30)
+    .option('--timezone <zone>', "the carrier's day (daily totals, milestones)", 'America/New_York')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  npm start                                   # defaults above\n  npm start -- --iads 1000 --cps 10           # a bigger network and more calls\n  npm start -- --api-port 0 --preview-port 0  # any free ports\n',
+    )
+    .action(async (options: DemoOptions) => demoCommand(options));
+}
+
 export async function demoCommand(options: DemoOptions): Promise<void> {
+  const [{ startDemoStack, DEMO_DATABASE }, { previewPanels }, { startPreviewServer }] = await Promise.all([
+    import('../devstack/demo-stack.js'),
+    import('../preview/panels.js'),
+    import('../preview/server.js'),
+  ]);
   const dir = resolve(options.dir);
-  mkdirSync(dir, { recursive: true });
   const log = createLogger({ level: process.env.CALLBOARD_LOG_LEVEL ?? 'warn' });
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  const cps = Number(options.cps);
-  const holdMs = Number(options.holdS) * 1000;
-  if (!(cps > 0 && cps <= 200) || !(holdMs > 0)) throw new Error('--cps must be in (0, 200] and --hold-s > 0');
-
-  say('Starting InfluxDB, SIP trunks (SIPp) and Kamailio …');
-  const influxd = await startInfluxd({ dir: join(dir, 'influx') });
-  const [trunkA, trunkB] = await Promise.all([startUas({ name: 'trunk-a' }), startUas({ name: 'trunk-b' })]);
-  const kamailio = await startKamailio({
-    gateways: [
-      { name: 'trunk-a', port: trunkA.port, duid: 'gw-a' },
-      { name: 'trunk-b', port: trunkB.port, duid: 'gw-b' },
-    ],
-  });
-
-  const token = process.env.CALLBOARD_API_TOKEN ?? randomBytes(18).toString('base64url');
-  process.env.CALLBOARD_API_TOKEN = token;
-  const config = parseConfig({
-    stateDir: join(dir, 'state'),
-    api: { port: Number(options.apiPort), token: { env: 'CALLBOARD_API_TOKEN' } },
-    outputs: { influx: { url: influxd.url, database: 'callboard' } },
-    inputs: [{ type: 'kamailio', name: 'ss1', url: kamailio.rpcUrl, evapi: { port: kamailio.evapiPort }, trunkCalls: 'trunk_calls' }],
-  });
-  const collector = new Collector(config, log);
-  await collector.start();
-  // Give the OPTIONS probes time to mark both trunks up, so the first calls are not refused.
-  await new Promise((r) => setTimeout(r, 2500));
-  const traffic = await startUac({ target: `127.0.0.1:${kamailio.sipPort}`, calls: 10_000_000, rateCps: cps, holdMs, busyEvery: 8 });
-
-  const api = collector.api.url;
-  const preview = await startPreviewServer({
-    port: Number(options.previewPort),
-    influx: { url: influxd.url, database: 'callboard' },
-    panels: previewPanels({ live: { url: `${api.replace('http', 'ws')}/live`, token }, staleAfterSeconds: 10 }),
-  });
-  say('');
-  say('Callboard demo is running (Ctrl-C stops everything):');
-  say(`  panel      ${preview.url}/?view=calls   (also ?view=links, ?view=milestone; &theme=light)`);
-  say(`  API        ${api}/api/v1/snapshot   (Authorization: Bearer ${token})`);
-  say(`  live ws    ${api.replace('http', 'ws')}/live`);
-  say(`  metrics    ${api}/metrics`);
-  say(`  InfluxDB   ${influxd.url}  database "callboard"`);
-  say(`  traffic    ${cps} calls/s, ${holdMs / 1000} s hold, every 8th call busy, through Kamailio ${kamailio.rpcUrl}`);
-  say(`  try        curl -s -H 'Authorization: Bearer ${token}' ${api}/api/v1/snapshot`);
 
   let stopping = false;
-  const stop = async () => {
+  let stopStack: () => Promise<void> = async () => undefined;
+  let startup: Promise<unknown> = Promise.resolve();
+  const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     say('\nStopping …');
-    await preview.close();
-    await traffic.handle.stop(); // not the soft stop: that waits for every call in progress to end
-    await collector.stop();
-    await Promise.allSettled([kamailio.stop(), trunkA.stop(), trunkB.stop()]);
-    await influxd.stop();
+    // Ctrl-C during start-up: let the start finish (or fail), then stop all of it.
+    await startup.catch(() => undefined);
+    await stopStack();
     say('Stopped.');
-    process.exit(0);
+    process.exit(code);
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  say('Starting the Callboard demo:');
+  const start = async () => {
+    const stack = await startDemoStack({
+      dir,
+      apiPort: options.apiPort,
+      timezone: options.timezone,
+      cps: options.cps,
+      holdMs: options.holdS * 1000,
+      routers: options.routers,
+      iads: options.iads,
+      pendingIads: options.pendingIads,
+      ...(options.snmprec ? { recordingsDir: resolve(options.snmprec) } : {}),
+      routerInterval: '10s',
+      iadInterval: '15s',
+      cdrCallsPerDay: options.cdrCallsPerDay,
+      cdrHistoryDays: options.cdrDays,
+      log,
+      say: (line) => say(`  ${line}`),
+    });
+    stopStack = () => stack.stop();
+    const preview = await startPreviewServer({
+      port: options.previewPort,
+      influx: { url: stack.influxd.url, database: DEMO_DATABASE },
+      panels: previewPanels({ live: { url: stack.liveUrl, token: stack.token }, staleAfterSeconds: 10 }),
+    });
+    stopStack = async () => {
+      await preview.close();
+      await stack.stop();
+    };
+    return { stack, preview };
+  };
+  const running = start();
+  startup = running;
+  let stack: Awaited<typeof running>['stack'];
+  let preview: Awaited<typeof running>['preview'];
+  try {
+    ({ stack, preview } = await running);
+  } catch (error) {
+    say(`\nThe demo could not start: ${error instanceof Error ? error.message : String(error)}`);
+    await stop(1);
+    return;
+  }
+  if (stopping) return;
+
+  const { network } = stack;
+  say('');
+  say('Callboard demo is running (Ctrl-C stops everything):');
+  say(`  panel      ${preview.url}/?view=calls   (also ?view=links, ?view=milestone; &theme=light)`);
+  say(`  API        ${stack.apiUrl}/api/v1/snapshot   (Authorization: Bearer ${stack.token})`);
+  say(`  live ws    ${stack.liveUrl}`);
+  say(`  metrics    ${stack.apiUrl}/metrics`);
+  say(`  InfluxDB   ${stack.influxd.url}  database "${DEMO_DATABASE}"`);
+  say(`  calls      SIPp ${options.cps} calls/s, ${options.holdS} s hold, every 8th busy, through Kamailio ${stack.kamailio.rpcUrl}`);
+  say(
+    `  trunks     ${stack.trunkGroups.map((g) => `${g.name} (${g.capacity} channels)`).join(', ')}; trunk-c's gateway is absent on purpose`,
+  );
+  say(
+    `  SNMP       ${network.routers.length} routers (${network.routers.join(', ') || 'none'}), ${network.iads} IADs + ${network.pendingIads} not yet answering`,
+  );
+  if (network.note) say(`  note       ${network.note}`);
+  say(`  CDRs       ${stack.cdr.file} (${options.cdrDays} days of history, ${options.cdrCallsPerDay} calls/day, growing live)`);
+  say(`  Grafana    docker compose up (see README): dashboards/ with this InfluxDB as the data source`);
+  say(`  try        curl -s -H 'Authorization: Bearer ${stack.token}' ${stack.apiUrl}/api/v1/trunk-groups`);
 }

@@ -1,0 +1,786 @@
+// The Callboard dashboards. InfluxQL reads the measurements the collector writes (see
+// collector/src/outputs/influx/README.md and each input's README); `npm run dashboards` in the
+// repo root is not needed: `npx tsx dashboards/src/build.ts` rewrites dashboards/*.json.
+import {
+  PLUGIN_ID,
+  TIMEZONE,
+  VARIABLES,
+  dashboard,
+  fields,
+  matches,
+  panel,
+  resetIds,
+  row,
+  stat,
+  table,
+  textVariable,
+  thresholds,
+  timeseries,
+  type Json,
+} from './grafana.js';
+
+const NO_LIVE = { enabled: false, url: '', token: '' };
+const pluginOptions = (view: string, extra: Json = {}) => ({
+  optionsVersion: 1,
+  view,
+  staleAfterSeconds: 15,
+  // Live needs a read-only wall token in the panel options; queries refresh every 5 s without it.
+  live: NO_LIVE,
+  calls: { switchName: '' },
+  milestone: { callsTarget: 0, minutesTarget: 0 },
+  links: { groupBy: 'switch', rollUp: false, degradedLatencyMs: 0 },
+  ...extra,
+});
+
+const CALLS_ACTIVE = `SELECT max("active") AS "active" FROM "raw"."softswitch_calls" WHERE $timeFilter AND ${matches('switch', 'switch')} GROUP BY time($__interval), "switch" fill(none)`;
+const CALLS_TODAY = `SELECT sum("attempts") AS "attempts", sum("answered") AS "answered", sum("failed") AS "failed", sum("minutes") AS "minutes" FROM "raw"."softswitch_calls" WHERE $timeFilter AND ${matches('switch', 'switch')} GROUP BY "switch"`;
+const TRUNK_TILES = `SELECT last("state") AS "state", last("up") AS "up", last("latency_avg_ms") AS "latency_avg_ms" FROM "raw"."trunk_status" WHERE time > now() - 10m AND ${matches('switch', 'switch')} GROUP BY "switch", "trunk"`;
+/** Links whose latest state is not ok (link_health is written on each change), worst first. */
+const LINKS_NOT_OK = `SELECT "severity", "state", "reasons", "since_ms" FROM (SELECT last("severity") AS "severity", last("state") AS "state", last("reasons") AS "reasons", last("since_ms") AS "since_ms" FROM "link_health" WHERE time > now() - 30d GROUP BY "kind", "group", "link") WHERE "severity" > 0 GROUP BY "kind", "group", "link"`;
+const IADS_REPORTING = `SELECT sum("reporting") AS "reporting", sum("planned") AS "planned" FROM (SELECT last("reporting") AS "reporting", last("planned") AS "planned" FROM "snmp_region" WHERE time > now() - 1h GROUP BY "region")`;
+const TODAY_TOTAL = (field: string) =>
+  `SELECT sum("${field}") AS "${field}" FROM (SELECT last("${field}") AS "${field}" FROM "cdr_day" WHERE time > now() - 1d GROUP BY "source")`;
+
+const severityMapping = [
+  {
+    type: 'value',
+    options: {
+      '0': { text: 'ok', color: 'green', index: 0 },
+      '1': { text: 'degraded', color: 'orange', index: 1 },
+      '2': { text: 'down', color: 'red', index: 2 },
+      '3': { text: 'stale', color: 'purple', index: 3 },
+    },
+  },
+];
+const linksTableOverrides = [
+  {
+    matcher: { id: 'byName', options: 'severity' },
+    properties: [
+      { id: 'mappings', value: severityMapping },
+      { id: 'custom.cellOptions', value: { type: 'color-background' } },
+    ],
+  },
+  {
+    matcher: { id: 'byName', options: 'since_ms' },
+    properties: [
+      { id: 'unit', value: 'dateTimeFromNow' },
+      { id: 'displayName', value: 'since' },
+    ],
+  },
+  { matcher: { id: 'byName', options: 'Time' }, properties: [{ id: 'custom.hidden', value: true }] },
+];
+const sortWorstFirst = [{ id: 'sortBy', options: { fields: {}, sort: [{ field: 'severity', desc: true }] } }];
+
+function nocWall(): Json {
+  resetIds();
+  return dashboard({
+    uid: 'callboard-noc-wall',
+    title: 'Callboard — NOC wall',
+    description: 'For the wall (kiosk mode, 1920×1080, read from 5 m): live calls, link health, trunk occupancy, top alarms.',
+    tags: ['noc', 'wall'],
+    time: { from: 'now-1h', to: 'now' },
+    refresh: '5s',
+    variables: [VARIABLES.switch()],
+    panels: [
+      panel({
+        type: PLUGIN_ID,
+        title: 'Calls now',
+        gridPos: { x: 0, y: 0, w: 12, h: 13 },
+        timeFrom: 'now/d',
+        targets: [
+          { refId: 'active', query: CALLS_ACTIVE },
+          { refId: 'today', query: CALLS_TODAY },
+        ],
+        options: pluginOptions('calls'),
+      }),
+      panel({
+        type: PLUGIN_ID,
+        title: 'Trunk health',
+        gridPos: { x: 12, y: 0, w: 12, h: 13 },
+        targets: [{ refId: 'trunks', query: TRUNK_TILES }],
+        options: pluginOptions('links'),
+      }),
+      stat(
+        'ASR, last 15 min',
+        { x: 0, y: 13, w: 4, h: 5 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT sum("answered") / sum("attempts") * 100 AS "asr" FROM "raw"."softswitch_calls" WHERE time > now() - 15m AND ${matches('switch', 'switch')}`,
+          },
+        ],
+        { unit: 'percent', decimals: 1, thresholds: thresholds(['red', null], ['orange', 40], ['green', 55]) },
+      ),
+      stat(
+        'IADs reporting',
+        { x: 4, y: 13, w: 4, h: 5 },
+        [{ refId: 'A', query: IADS_REPORTING }],
+        { unit: 'none', thresholds: thresholds(['blue', null]) },
+        {
+          options: {
+            reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+            colorMode: 'background',
+            graphMode: 'none',
+            textMode: 'value_and_name',
+            justifyMode: 'center',
+            orientation: 'horizontal',
+          },
+        },
+      ),
+      panel({
+        type: 'bargauge',
+        title: 'Trunk group occupancy',
+        gridPos: { x: 8, y: 13, w: 8, h: 11 },
+        targets: [
+          {
+            refId: 'A',
+            query: `SELECT last("occupancy") AS "occupancy" FROM "trunk_group" WHERE time > now() - 10m GROUP BY "trunk_group"`,
+            alias: '$tag_trunk_group',
+          },
+        ],
+        options: {
+          orientation: 'horizontal',
+          displayMode: 'lcd',
+          showUnfilled: true,
+          valueMode: 'color',
+          namePlacement: 'top',
+          reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+        },
+        fieldConfig: fields({ unit: 'percent', min: 0, max: 100, thresholds: thresholds(['green', null], ['orange', 80], ['red', 90]) }),
+      }),
+      table(
+        'Top alarms',
+        { x: 16, y: 13, w: 8, h: 11 },
+        [{ refId: 'A', query: LINKS_NOT_OK }],
+        { transformations: sortWorstFirst },
+        {},
+        linksTableOverrides,
+      ),
+      stat('Calls today (CDR)', { x: 0, y: 18, w: 4, h: 6 }, [{ refId: 'A', query: TODAY_TOTAL('calls') }], {
+        unit: 'short',
+        thresholds: thresholds(['blue', null]),
+      }),
+      stat('Minutes today (CDR)', { x: 4, y: 18, w: 4, h: 6 }, [{ refId: 'A', query: TODAY_TOTAL('minutes') }], {
+        unit: 'short',
+        decimals: 0,
+        thresholds: thresholds(['blue', null]),
+      }),
+    ],
+  });
+}
+
+function triage(): Json {
+  resetIds();
+  const region = matches('region', 'region');
+  return dashboard({
+    uid: 'callboard-triage',
+    title: 'Callboard — on-call triage',
+    description:
+      'What is firing and since when, the links, trunks and customers affected, and what changed (ASR, errors, MOS), with links to the device and trunk-group dashboards.',
+    tags: ['triage', 'on-call'],
+    time: { from: 'now-6h', to: 'now' },
+    refresh: '30s',
+    variables: [VARIABLES.switch(), VARIABLES.region(), VARIABLES.trunkGroup()],
+    panels: [
+      // Alert rules (issue #8) show here: the alert list reads Grafana's own alerting.
+      row('Firing alerts', 0),
+      panel({
+        type: 'alertlist',
+        title: 'Firing alerts',
+        description: 'Grafana alert rules in the firing or pending state (provisioned with dashboards/provisioning/alerting when present).',
+        gridPos: { x: 0, y: 1, w: 24, h: 6 },
+        options: {
+          viewMode: 'list',
+          groupMode: 'default',
+          maxItems: 20,
+          sortOrder: 3,
+          showInactiveAlerts: false,
+          dashboardAlerts: false,
+          alertName: '',
+          dashboardTitle: '',
+          folder: '',
+          alertInstanceLabelFilter: '',
+          stateFilter: { firing: true, pending: true, noData: true, normal: false, error: true },
+        },
+      }),
+      row('Affected', 7),
+      table(
+        'Links not OK (since)',
+        { x: 0, y: 8, w: 12, h: 9 },
+        [{ refId: 'A', query: LINKS_NOT_OK }],
+        {
+          transformations: sortWorstFirst,
+          links: [{ title: 'Trunk group dashboard', url: '/d/callboard-trunk-group?${__url_time_range}&${switch:queryparam}' }],
+        },
+        {},
+        [
+          ...linksTableOverrides,
+          {
+            matcher: { id: 'byName', options: 'link' },
+            properties: [
+              {
+                id: 'links',
+                value: [
+                  {
+                    title: 'Trunk group ${__data.fields.link}',
+                    url: '/d/callboard-trunk-group?var-trunk_group=${__data.fields.link}&${__url_time_range}',
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      ),
+      table(
+        'IADs not answering (customers affected)',
+        { x: 12, y: 8, w: 12, h: 9 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT "unreachable", "up" FROM (SELECT last("unreachable") AS "unreachable", last("up") AS "up" FROM "snmp_device" WHERE time > now() - 15m AND "role" = 'iad' AND ${region} GROUP BY "customer", "site", "region", "device") WHERE "up" = 0 GROUP BY "customer", "site", "region", "device"`,
+          },
+        ],
+        {},
+        {},
+        [{ matcher: { id: 'byName', options: 'Time' }, properties: [{ id: 'displayName', value: 'last poll' }] }],
+      ),
+      row('What changed', 17),
+      timeseries(
+        'ASR and NER per switch',
+        { x: 0, y: 18, w: 12, h: 8 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT sum("answered") / sum("attempts") * 100 AS "ASR" FROM "raw"."softswitch_calls" WHERE $timeFilter AND ${matches('switch', 'switch')} GROUP BY time(1m), "switch" fill(none)`,
+            alias: 'ASR $tag_switch',
+          },
+          {
+            refId: 'B',
+            query: `SELECT mean("ner") AS "NER" FROM "raw"."softswitch_calls" WHERE $timeFilter AND ${matches('switch', 'switch')} GROUP BY time(1m), "switch" fill(none)`,
+            alias: 'NER $tag_switch',
+          },
+        ],
+        { unit: 'percent', min: 0, max: 100 },
+      ),
+      timeseries(
+        'Failed call attempts per minute',
+        { x: 12, y: 18, w: 12, h: 8 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT sum("failed") AS "failed" FROM "raw"."softswitch_calls" WHERE $timeFilter AND ${matches('switch', 'switch')} GROUP BY time(1m), "switch" fill(0)`,
+            alias: 'failed $tag_switch',
+          },
+          {
+            refId: 'B',
+            query: `SELECT sum("calls_failed") AS "failed" FROM "trunk_group" WHERE $timeFilter AND ${matches('trunk_group', 'trunk_group')} GROUP BY time(1m), "trunk_group" fill(0)`,
+            alias: 'failed $tag_trunk_group',
+          },
+        ],
+        { unit: 'short' },
+      ),
+      timeseries(
+        'Interface errors (routers)',
+        { x: 0, y: 26, w: 8, h: 8 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT max("in_errors_ps") + max("out_errors_ps") AS "errors" FROM "snmp_interface" WHERE $timeFilter AND "role" != 'iad' AND ${region} GROUP BY time($__interval), "device" fill(none)`,
+            alias: '$tag_device',
+          },
+        ],
+        { unit: 'pps' },
+        { links: [{ title: 'Device dashboard', url: '/d/callboard-device?${__url_time_range}&${region:queryparam}' }] },
+      ),
+      timeseries(
+        'IP SLA MOS (lowest per device)',
+        { x: 8, y: 26, w: 8, h: 8 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT min("mos") AS "mos" FROM "snmp_ipsla" WHERE $timeFilter AND ${region} GROUP BY time($__interval), "device" fill(none)`,
+            alias: '$tag_device',
+          },
+        ],
+        {
+          min: 1,
+          max: 5,
+          decimals: 2,
+          thresholds: thresholds(['red', null], ['orange', 3.6], ['green', 4]),
+          custom: { thresholdsStyle: { mode: 'line' }, lineWidth: 2, fillOpacity: 10, spanNulls: true },
+        },
+      ),
+      timeseries(
+        'Trunk status changes',
+        { x: 16, y: 26, w: 8, h: 8 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT "severity" FROM "link_health" WHERE $timeFilter GROUP BY "kind", "link"`,
+            alias: '$tag_kind $tag_link',
+          },
+        ],
+        {
+          min: 0,
+          max: 3,
+          mappings: severityMapping,
+          custom: { drawStyle: 'line', lineInterpolation: 'stepAfter', lineWidth: 2, fillOpacity: 0, spanNulls: true },
+        },
+      ),
+    ],
+  });
+}
+
+function executive(): Json {
+  resetIds();
+  const tz = `TZ('${TIMEZONE}')`;
+  const targetOf = (field: string, variable: string) => `"${field}" * 0 + $${variable} AS "${field}_target"`;
+  return dashboard({
+    uid: 'callboard-executive',
+    title: 'Callboard — executive milestones',
+    description:
+      'Calls and minutes today against the daily targets, 30-day and 12-month trends, record days, the local / long-distance / international split and the IAD migration.',
+    tags: ['executive', 'milestones'],
+    time: { from: 'now-30d', to: 'now' },
+    refresh: '5m',
+    variables: [
+      textVariable('calls_target', 'Calls per day target', '400000'),
+      textVariable('minutes_target', 'Minutes per day target', '1000000'),
+      VARIABLES.region(),
+    ],
+    panels: [
+      panel({
+        type: PLUGIN_ID,
+        title: 'Today against the targets',
+        gridPos: { x: 0, y: 0, w: 12, h: 10 },
+        targets: [
+          {
+            refId: 'days',
+            query: `SELECT "calls", "minutes", ${targetOf('calls', 'calls_target')}, ${targetOf('minutes', 'minutes_target')} FROM "cdr_day" WHERE time > now() - 90d GROUP BY "source"`,
+          },
+        ],
+        options: { ...pluginOptions('milestone'), staleAfterSeconds: 3600 },
+      }),
+      stat(
+        'Calls today, % of target',
+        { x: 12, y: 0, w: 6, h: 5 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT sum("calls") / $calls_target * 100 AS "calls" FROM (SELECT last("calls") AS "calls" FROM "cdr_day" WHERE time > now() - 1d GROUP BY "source")`,
+          },
+        ],
+        { unit: 'percent', decimals: 1, thresholds: thresholds(['orange', null], ['green', 100]) },
+      ),
+      stat(
+        'Minutes today, % of target',
+        { x: 18, y: 0, w: 6, h: 5 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT sum("minutes") / $minutes_target * 100 AS "minutes" FROM (SELECT last("minutes") AS "minutes" FROM "cdr_day" WHERE time > now() - 1d GROUP BY "source")`,
+          },
+        ],
+        { unit: 'percent', decimals: 1, thresholds: thresholds(['orange', null], ['green', 100]) },
+      ),
+      panel({
+        type: 'bargauge',
+        title: 'IAD migration: reporting of planned',
+        gridPos: { x: 12, y: 5, w: 12, h: 5 },
+        targets: [
+          {
+            refId: 'A',
+            query: `SELECT "reporting" / "planned" * 100 AS "reporting" FROM (SELECT last("reporting") AS "reporting", last("planned") AS "planned" FROM "snmp_region" WHERE time > now() - 1h AND ${matches('region', 'region')} GROUP BY "region") GROUP BY "region"`,
+            alias: '$tag_region',
+          },
+        ],
+        options: {
+          orientation: 'vertical',
+          displayMode: 'gradient',
+          showUnfilled: true,
+          valueMode: 'color',
+          reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+        },
+        fieldConfig: fields({ unit: 'percent', min: 0, max: 100, thresholds: thresholds(['orange', null], ['green', 95]) }),
+      }),
+      timeseries(
+        'Calls and minutes per day, 30 days',
+        { x: 0, y: 10, w: 12, h: 9 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT sum("calls") AS "calls", sum("minutes") AS "minutes" FROM "cdr_day" WHERE $timeFilter GROUP BY time(1d) fill(none) ${tz}`,
+          },
+        ],
+        { unit: 'short', custom: { drawStyle: 'bars', fillOpacity: 60, lineWidth: 1, spanNulls: false } },
+        { timeFrom: '30d' },
+      ),
+      timeseries(
+        'Minutes per week, 12 months',
+        { x: 12, y: 10, w: 12, h: 9 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT sum("minutes") AS "minutes", sum("calls") AS "calls" FROM "cdr_day" WHERE $timeFilter GROUP BY time(7d) fill(none) ${tz}`,
+          },
+        ],
+        { unit: 'short', custom: { drawStyle: 'bars', fillOpacity: 60, lineWidth: 1, spanNulls: false } },
+        { timeFrom: '365d' },
+      ),
+      table(
+        'Record days',
+        { x: 0, y: 19, w: 8, h: 9 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT top("calls", 10) AS "calls", "minutes" FROM (SELECT sum("calls") AS "calls", sum("minutes") AS "minutes" FROM "cdr_day" WHERE time > now() - 730d GROUP BY time(1d) fill(none) ${tz})`,
+          },
+        ],
+        { transformations: [{ id: 'sortBy', options: { fields: {}, sort: [{ field: 'calls', desc: true }] } }] },
+        {},
+        [
+          {
+            matcher: { id: 'byName', options: 'Time' },
+            properties: [
+              { id: 'unit', value: 'time:YYYY-MM-DD' },
+              { id: 'displayName', value: 'day' },
+            ],
+          },
+          { matcher: { id: 'byName', options: 'minutes' }, properties: [{ id: 'decimals', value: 0 }] },
+        ],
+      ),
+      panel({
+        type: 'piechart',
+        title: 'Minutes by call class',
+        gridPos: { x: 8, y: 19, w: 8, h: 9 },
+        targets: [
+          {
+            refId: 'A',
+            query: `SELECT sum("minutes") AS "minutes" FROM "cdr_day_breakdown" WHERE $timeFilter GROUP BY "class"`,
+            alias: '$tag_class',
+          },
+        ],
+        options: {
+          pieType: 'donut',
+          displayLabels: ['name', 'percent'],
+          legend: { displayMode: 'table', placement: 'right', showLegend: true, values: ['value', 'percent'] },
+          reduceOptions: { calcs: ['sum'], fields: '', values: false },
+        },
+        fieldConfig: fields({ unit: 'short', decimals: 0 }),
+      }),
+      timeseries(
+        'Local, long distance and international minutes per day',
+        { x: 16, y: 19, w: 8, h: 9 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT sum("minutes") AS "minutes" FROM "cdr_day_breakdown" WHERE $timeFilter AND "class" =~ /^(local|long_distance|international)$/ GROUP BY time(1d), "class" fill(none) ${tz}`,
+            alias: '$tag_class',
+          },
+        ],
+        {
+          unit: 'short',
+          custom: { drawStyle: 'bars', stacking: { mode: 'normal', group: 'A' }, fillOpacity: 70, lineWidth: 1, spanNulls: false },
+        },
+      ),
+      timeseries(
+        'IADs reporting vs planned',
+        { x: 0, y: 28, w: 24, h: 8 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT last("reporting") AS "reporting", last("planned") AS "planned" FROM "snmp_region" WHERE $timeFilter AND ${matches('region', 'region')} GROUP BY time($__interval), "region" fill(none)`,
+            alias: '$col $tag_region',
+          },
+        ],
+        { unit: 'short' },
+      ),
+    ],
+  });
+}
+
+function device(): Json {
+  resetIds();
+  const where = `$timeFilter AND ${matches('device', 'device')}`;
+  const perDevice = (title: string, gridPos: Json, select: string, measurement: string, by: string, unit: string, extra: Json = {}) =>
+    timeseries(
+      title,
+      gridPos as never,
+      [
+        {
+          refId: 'A',
+          query: `SELECT ${select} FROM "${measurement}" WHERE ${where} GROUP BY time($__interval), "device"${by ? `, "${by}"` : ''} fill(none)`,
+          alias: `$tag_device${by ? ` $tag_${by}` : ''}`,
+        },
+      ],
+      { unit, ...extra },
+    );
+  return dashboard({
+    uid: 'callboard-device',
+    title: 'Callboard — device',
+    description:
+      'One router, gateway or switch (or several): reachability, interfaces, CPU, memory, IP SLA and voice calls, from the snmp input.',
+    tags: ['device', 'snmp'],
+    time: { from: 'now-6h', to: 'now' },
+    refresh: '1m',
+    variables: [VARIABLES.region(), VARIABLES.device()],
+    panels: [
+      table(
+        'Devices',
+        { x: 0, y: 0, w: 24, h: 6 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT last("up") AS "up", last("uptime_s") AS "uptime_s", last("poll_ms") AS "poll_ms" FROM "snmp_device" WHERE ${where} GROUP BY "device", "role", "site", "region"`,
+          },
+        ],
+        {},
+        {},
+        [
+          {
+            matcher: { id: 'byName', options: 'uptime_s' },
+            properties: [
+              { id: 'unit', value: 's' },
+              { id: 'displayName', value: 'uptime' },
+            ],
+          },
+          {
+            matcher: { id: 'byName', options: 'poll_ms' },
+            properties: [
+              { id: 'unit', value: 'ms' },
+              { id: 'displayName', value: 'poll' },
+            ],
+          },
+          {
+            matcher: { id: 'byName', options: 'up' },
+            properties: [
+              {
+                id: 'mappings',
+                value: [
+                  {
+                    type: 'value',
+                    options: { '0': { text: 'DOWN', color: 'red', index: 0 }, '1': { text: 'UP', color: 'green', index: 1 } },
+                  },
+                ],
+              },
+              { id: 'custom.cellOptions', value: { type: 'color-background' } },
+            ],
+          },
+          { matcher: { id: 'byName', options: 'Time' }, properties: [{ id: 'displayName', value: 'last poll' }] },
+        ],
+      ),
+      perDevice('Interface traffic in', { x: 0, y: 6, w: 12, h: 8 }, 'mean("in_bps") AS "in"', 'snmp_interface', 'ifName', 'bps'),
+      perDevice('Interface traffic out', { x: 12, y: 6, w: 12, h: 8 }, 'mean("out_bps") AS "out"', 'snmp_interface', 'ifName', 'bps'),
+      table(
+        'Interfaces',
+        { x: 0, y: 14, w: 24, h: 8 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT last("oper_status") AS "oper", last("admin_status") AS "admin", last("speed_bps") AS "speed", last("in_bps") AS "in", last("out_bps") AS "out", last("in_errors_ps") AS "in errors/s", last("out_errors_ps") AS "out errors/s" FROM "snmp_interface" WHERE ${where} GROUP BY "device", "ifName"`,
+          },
+        ],
+        {},
+        {},
+        [
+          ...['in', 'out', 'speed'].map((f) => ({ matcher: { id: 'byName', options: f }, properties: [{ id: 'unit', value: 'bps' }] })),
+          ...['oper', 'admin'].map((f) => ({
+            matcher: { id: 'byName', options: f },
+            properties: [
+              {
+                id: 'mappings',
+                value: [
+                  {
+                    type: 'value',
+                    options: {
+                      '1': { text: 'up', color: 'green', index: 0 },
+                      '2': { text: 'down', color: 'red', index: 1 },
+                      '7': { text: 'lowerLayerDown', color: 'orange', index: 2 },
+                    },
+                  },
+                ],
+              },
+              { id: 'custom.cellOptions', value: { type: 'color-text' } },
+            ],
+          })),
+          { matcher: { id: 'byName', options: 'Time' }, properties: [{ id: 'custom.hidden', value: true }] },
+        ],
+      ),
+      perDevice('CPU (1 min)', { x: 0, y: 22, w: 12, h: 8 }, 'mean("load_1m_pct") AS "cpu"', 'snmp_cpu', 'cpu', 'percent', {
+        min: 0,
+        max: 100,
+      }),
+      perDevice('Memory used', { x: 12, y: 22, w: 12, h: 8 }, 'max("used_pct") AS "used"', 'snmp_memory', 'pool', 'percent', {
+        min: 0,
+        max: 100,
+      }),
+      perDevice('IP SLA round trip', { x: 0, y: 30, w: 8, h: 8 }, 'mean("rtt_ms") AS "rtt"', 'snmp_ipsla', 'sla', 'ms'),
+      perDevice('IP SLA MOS', { x: 8, y: 30, w: 8, h: 8 }, 'min("mos") AS "mos"', 'snmp_ipsla', 'sla', 'none', {
+        min: 1,
+        max: 5,
+        decimals: 2,
+      }),
+      perDevice(
+        'IP SLA jitter (source → destination)',
+        { x: 16, y: 30, w: 8, h: 8 },
+        'mean("jitter_sd_ms") AS "jitter"',
+        'snmp_ipsla',
+        'sla',
+        'ms',
+      ),
+      perDevice('Voice calls on the gateway', { x: 0, y: 38, w: 24, h: 7 }, 'max("active_calls") AS "calls"', 'snmp_voice', '', 'short'),
+    ],
+  });
+}
+
+function trunkGroup(): Json {
+  resetIds();
+  const group = matches('trunk_group', 'trunk_group');
+  return dashboard({
+    uid: 'callboard-trunk-group',
+    title: 'Callboard — trunk group',
+    description:
+      'Occupancy, carried traffic in Erlangs, the busy hour and its Erlang B sizing, and the member trunks of the chosen trunk groups.',
+    tags: ['trunk-group', 'traffic'],
+    time: { from: 'now-24h', to: 'now' },
+    refresh: '1m',
+    variables: [VARIABLES.trunkGroup(), VARIABLES.switch()],
+    panels: [
+      panel({
+        type: 'bargauge',
+        title: 'Occupancy now',
+        gridPos: { x: 0, y: 0, w: 8, h: 7 },
+        targets: [
+          {
+            refId: 'A',
+            query: `SELECT last("occupancy") AS "occupancy" FROM "trunk_group" WHERE time > now() - 10m AND ${group} GROUP BY "trunk_group"`,
+            alias: '$tag_trunk_group',
+          },
+        ],
+        options: {
+          orientation: 'horizontal',
+          displayMode: 'lcd',
+          showUnfilled: true,
+          valueMode: 'color',
+          reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+        },
+        fieldConfig: fields({ unit: 'percent', min: 0, max: 100, thresholds: thresholds(['green', null], ['orange', 80], ['red', 90]) }),
+      }),
+      timeseries(
+        'Calls in use vs provisioned channels',
+        { x: 8, y: 0, w: 16, h: 7 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT max("calls_active") AS "in use" FROM "trunk_group" WHERE $timeFilter AND ${group} GROUP BY time($__interval), "trunk_group" fill(none)`,
+            alias: 'in use $tag_trunk_group',
+          },
+          {
+            refId: 'B',
+            query: `SELECT last("capacity") AS "channels" FROM "trunk_group" WHERE $timeFilter AND ${group} GROUP BY time($__interval), "trunk_group" fill(none)`,
+            alias: 'channels $tag_trunk_group',
+          },
+        ],
+        { unit: 'short', min: 0 },
+      ),
+      timeseries(
+        'Carried traffic (Erlangs per 15 min)',
+        { x: 0, y: 7, w: 16, h: 8 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT sum("minutes") / 15 AS "erlangs" FROM "trunk_group" WHERE $timeFilter AND ${group} GROUP BY time(15m), "trunk_group" fill(0)`,
+            alias: '$tag_trunk_group',
+          },
+        ],
+        { unit: 'none', decimals: 1, custom: { drawStyle: 'bars', fillOpacity: 60, lineWidth: 1, spanNulls: false } },
+      ),
+      table(
+        'Busy hour and Erlang B sizing',
+        { x: 16, y: 7, w: 8, h: 8 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT max("erlangs") AS "busy hour E" FROM (SELECT sum("minutes") / 60 AS "erlangs" FROM "trunk_group" WHERE $timeFilter AND ${group} GROUP BY time(1h), "trunk_group" fill(none)) GROUP BY "trunk_group"`,
+          },
+          {
+            refId: 'B',
+            query: `SELECT last("capacity") AS "channels", max("calls_active") AS "peak in use" FROM "trunk_group" WHERE $timeFilter AND ${group} GROUP BY "trunk_group"`,
+          },
+        ],
+        {
+          description:
+            'Busy hour = the hour of the range with the most carried traffic (minutes ÷ 60). The Erlang B advice (circuits for 1 % blocking at the time-consistent busy hour) is in the collector API: GET /api/v1/trunk-groups, or `callboard erlang --traffic <busy hour E> --gos 0.01`.',
+          transformations: [{ id: 'merge', options: {} }],
+        },
+        { decimals: 1 },
+        [{ matcher: { id: 'byName', options: 'Time' }, properties: [{ id: 'displayName', value: 'busy hour' }] }],
+      ),
+      timeseries(
+        'Hourly traffic (Erlangs)',
+        { x: 0, y: 15, w: 12, h: 8 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT sum("minutes") / 60 AS "erlangs" FROM "trunk_group" WHERE $timeFilter AND ${group} GROUP BY time(1h), "trunk_group" fill(0)`,
+            alias: '$tag_trunk_group',
+          },
+        ],
+        { unit: 'none', decimals: 1 },
+      ),
+      timeseries(
+        'ASR per member trunk',
+        { x: 12, y: 15, w: 12, h: 8 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT sum("calls_answered") / sum("calls_attempts") * 100 AS "asr" FROM "trunk_status" WHERE $timeFilter AND ${group} AND ${matches('switch', 'switch')} GROUP BY time(5m), "trunk" fill(none)`,
+            alias: '$tag_trunk',
+          },
+        ],
+        { unit: 'percent', min: 0, max: 100 },
+      ),
+      table(
+        'Member trunks',
+        { x: 0, y: 23, w: 24, h: 7 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT last("state") AS "state", last("calls_active") AS "calls", last("latency_avg_ms") AS "OPTIONS latency", last("probe_timeouts") AS "probe timeouts" FROM "trunk_status" WHERE time > now() - 10m AND ${group} AND ${matches('switch', 'switch')} GROUP BY "trunk_group", "switch", "trunk"`,
+          },
+        ],
+        {},
+        {},
+        [
+          { matcher: { id: 'byName', options: 'OPTIONS latency' }, properties: [{ id: 'unit', value: 'ms' }] },
+          {
+            matcher: { id: 'byName', options: 'state' },
+            properties: [
+              {
+                id: 'mappings',
+                value: [
+                  {
+                    type: 'value',
+                    options: {
+                      up: { color: 'green', index: 0 },
+                      down: { color: 'red', index: 1 },
+                      probing: { color: 'orange', index: 2 },
+                      disabled: { color: 'purple', index: 3 },
+                    },
+                  },
+                ],
+              },
+              { id: 'custom.cellOptions', value: { type: 'color-background' } },
+            ],
+          },
+          { matcher: { id: 'byName', options: 'Time' }, properties: [{ id: 'custom.hidden', value: true }] },
+        ],
+      ),
+    ],
+  });
+}
+
+/** File name (without .json) → dashboard. */
+export function buildDashboards(): Record<string, Json> {
+  return { 'noc-wall': nocWall(), triage: triage(), executive: executive(), device: device(), 'trunk-group': trunkGroup() };
+}
