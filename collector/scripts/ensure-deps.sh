@@ -35,6 +35,7 @@ declare -A package_of=(
   [snmpget]=snmp
   [prometheus-snmp-exporter]=prometheus-snmp-exporter
   [chromium]=chromium
+  [victoria-metrics]=victoria-metrics   # the InfluxDB output is also tested against VictoriaMetrics' /write
 )
 
 present() {

@@ -43,7 +43,7 @@ describe('config', () => {
       'inputs[0].name: expected letters, digits, "_", "." or "-"',
       'inputs[0].url: expected an http(s) URL',
       'inputs[0].interval: expected a duration such as "500ms", "1s", "5m", got "soon"',
-      'inputs[1].type: unknown input type "kamailo" (known: kamailio, cdr, snmp)',
+      'inputs[1].type: unknown input type "kamailo" (known: kamailio, cdr, snmp, snmp-trap)',
     ]);
   });
 
