@@ -33,14 +33,20 @@ let traps: Input;
 let trapPort = 0;
 
 /** in_bps of every poll of one router's interface, with the poll's time (undefined: no rate that interval). */
-const polls = (device: string) => seen.filter((m) => m.measurement === 'snmp_interface' && m.tags.device === device).map((m) => ({ time: m.time, inBps: m.fields.in_bps as number | undefined }));
+const polls = (device: string) =>
+  seen
+    .filter((m) => m.measurement === 'snmp_interface' && m.tags.device === device)
+    .map((m) => ({ time: m.time, inBps: m.fields.in_bps as number | undefined }));
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'callboard-trap-coldstart-'));
   const targets = [];
   for (const r of routers) {
     const file = join(dir, `${r.name}.snmprec`);
-    writeFileSync(file, routerRecording(r.name, [{ ifIndex: 1, ifName: 'Te0/0/0', speedBps: 10e9, counters32Only: true, inOctets: 4_000_000_000 }]));
+    writeFileSync(
+      file,
+      routerRecording(r.name, [{ ifIndex: 1, ifName: 'Te0/0/0', speedBps: 10e9, counters32Only: true, inOctets: 4_000_000_000 }]),
+    );
     const sim = new SnmpSimulator({ files: [file] });
     targets.push({ device: r.name, address: `${r.host}:${await sim.start(r.host, 0)}`, credentials: r.name, profiles: 'if-mib' });
     sims.set(r.name, sim);
@@ -55,10 +61,20 @@ beforeAll(async () => {
     flush: async () => {},
     health: new HealthEngine({ holdMs: 30_000, staleAfterMs: 45_000 }),
   };
-  const credentials = Object.fromEntries(routers.map((r) => [r.name, { version: '2c', community: { env: `CALLBOARD_COLDSTART_${r.name.replace('-', '_').toUpperCase()}` } }]));
+  const credentials = Object.fromEntries(
+    routers.map((r) => [r.name, { version: '2c', community: { env: `CALLBOARD_COLDSTART_${r.name.replace('-', '_').toUpperCase()}` } }]),
+  );
   poller = snmpInput.create(snmpInput.configSchema.parse({ type: 'snmp', name: 'core', interval: '2s', credentials, targets }), context);
   trapPort = await freePort('udp');
-  traps = snmpTrapInput.create(snmpTrapInput.configSchema.parse({ type: 'snmp-trap', name: 'traps', listen: { port: trapPort }, communities: [{ env: 'CALLBOARD_COLDSTART_COMMUNITY' }] }), context);
+  traps = snmpTrapInput.create(
+    snmpTrapInput.configSchema.parse({
+      type: 'snmp-trap',
+      name: 'traps',
+      listen: { port: trapPort },
+      communities: [{ env: 'CALLBOARD_COLDSTART_COMMUNITY' }],
+    }),
+    context,
+  );
   const emit = (metrics: readonly Metric[]) => void seen.push(...metrics);
   await traps.start!(emit);
   await poller.start!(emit);
@@ -73,7 +89,10 @@ afterAll(async () => {
 describe('coldStart trap and the rate engine (simulator)', () => {
   it('the interval after a coldStart has no rate (no spike); a router without the trap shows the spike', async () => {
     // Steady: both routers have had rates.
-    await waitFor(() => routers.every((r) => polls(r.name).filter((p) => p.inBps !== undefined).length >= 2), { timeoutMs: 20_000, what: 'two rates from each router' });
+    await waitFor(() => routers.every((r) => polls(r.name).filter((p) => p.inBps !== undefined).length >= 2), {
+      timeoutMs: 20_000,
+      what: 'two rates from each router',
+    });
     const normal = Math.max(...routers.flatMap((r) => polls(r.name).map((p) => p.inBps ?? 0)));
     expect(normal).toBeGreaterThan(0);
     expect(normal).toBeLessThan(10e6);
@@ -82,21 +101,40 @@ describe('coldStart trap and the rate engine (simulator)', () => {
     const before = polls('rtr-trap').length;
     await waitFor(() => polls('rtr-trap').length > before, { timeoutMs: 5000, what: 'a fresh poll of rtr-trap' });
     for (const r of routers) sims.get(r.name)!.setCounter(r.name, IF_IN_OCTETS, 0n);
-    const sent = await snmpCommand('snmptrap', ['-v', '2c', '-c', COMMUNITY, '--clientaddr=127.0.0.4', `127.0.0.1:${trapPort}`, '', '1.3.6.1.6.3.1.1.5.1']);
+    const sent = await snmpCommand('snmptrap', [
+      '-v',
+      '2c',
+      '-c',
+      COMMUNITY,
+      '--clientaddr=127.0.0.4',
+      `127.0.0.1:${trapPort}`,
+      '',
+      '1.3.6.1.6.3.1.1.5.1',
+    ]);
     expect(sent.code, sent.stderr).toBe(0);
-    const applied = await waitFor(() => seen.find((m) => m.measurement === 'snmp_events' && m.tags.event === 'coldStart' && m.tags.device === 'rtr-trap'), { timeoutMs: 1000, what: 'the coldStart applied' });
+    const applied = await waitFor(
+      () => seen.find((m) => m.measurement === 'snmp_events' && m.tags.event === 'coldStart' && m.tags.device === 'rtr-trap'),
+      { timeoutMs: 1000, what: 'the coldStart applied' },
+    );
     const resetAt = applied.time;
 
-    await waitFor(() => polls('rtr-trap').filter((p) => p.time > resetAt).length >= 2 && polls('rtr-silent').some((p) => p.time > resetAt), { timeoutMs: 10_000, what: 'two polls after the trap' });
+    await waitFor(
+      () => polls('rtr-trap').filter((p) => p.time > resetAt).length >= 2 && polls('rtr-silent').some((p) => p.time > resetAt),
+      { timeoutMs: 10_000, what: 'two polls after the trap' },
+    );
     const [skipped, next] = polls('rtr-trap').filter((p) => p.time > resetAt);
     expect(skipped!.inBps, 'the interval across the restart has no rate').toBeUndefined();
     expect(next!.inBps).toBeGreaterThan(0);
     expect(next!.inBps!).toBeLessThan(normal * 3);
     // No reboot seen by the poller itself: the skip is the trap's doing.
-    expect(seen.filter((m) => m.measurement === 'snmp_device' && m.tags.device === 'rtr-trap').every((m) => m.fields.rebooted === 0)).toBe(true);
+    expect(seen.filter((m) => m.measurement === 'snmp_device' && m.tags.device === 'rtr-trap').every((m) => m.fields.rebooted === 0)).toBe(
+      true,
+    );
 
     const spike = polls('rtr-silent').find((p) => p.time > resetAt)!;
-    console.log(`normal ≤ ${(normal / 1e6).toFixed(2)} Mbit/s; without the trap the restart reads as ${(spike.inBps! / 1e9).toFixed(2)} Gbit/s`);
+    console.log(
+      `normal ≤ ${(normal / 1e6).toFixed(2)} Mbit/s; without the trap the restart reads as ${(spike.inBps! / 1e9).toFixed(2)} Gbit/s`,
+    );
     expect(spike.inBps!).toBeGreaterThan(normal * 100);
   }, 40_000);
 });

@@ -6,7 +6,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectLive } from '../collector/src/api/live-client.js';
 import { waitFor } from '../collector/src/devstack/process.js';
-import { COMMUNITY, TOKEN, V3, linkTrapArgs, links, promValue, snmpCommand, startTrapBench, type TrapBench } from '../collector/src/inputs/snmp-trap/testing.js';
+import {
+  COMMUNITY,
+  TOKEN,
+  V3,
+  linkTrapArgs,
+  links,
+  promValue,
+  snmpCommand,
+  startTrapBench,
+  type TrapBench,
+} from '../collector/src/inputs/snmp-trap/testing.js';
 
 const ROUTER = '127.0.0.2';
 const STRANGER = '127.0.0.9';
@@ -18,7 +28,25 @@ const interfaces = [
 
 let bench: TrapBench;
 const v2c = (from: string) => ['-v', '2c', '-c', COMMUNITY, `--clientaddr=${from}`];
-const v3 = (authKey: string) => ['-v', '3', '-l', 'authPriv', '-u', V3.user, '-a', 'SHA', '-A', authKey, '-x', 'AES', '-X', V3.privKey, `--clientaddr=${ROUTER}`];
+const v3 = (authKey: string) => [
+  '-v',
+  '3',
+  '-l',
+  'authPriv',
+  '-u',
+  V3.user,
+  '-a',
+  'SHA',
+  '-A',
+  authKey,
+  '-x',
+  'AES',
+  '-X',
+  V3.privKey,
+  `--clientaddr=${ROUTER}`,
+];
+/** snmpinform with one try and a 3 s timeout (a lost inform fails the command). */
+const inform = (auth: string[], ...trap: string[]) => snmpCommand('snmpinform', [...auth, '-r', '0', '-t', '3', bench.trapTarget, ...trap]);
 const link = async (id: string) => (await links(bench)).find((l) => l.id === `interface:${id}`);
 const dropped = (reason: string) => promValue(bench, 'callboard_snmp_traps_dropped_total', { input: 'traps', reason });
 const events = (event: string) => promValue(bench, 'callboard_snmp_trap_events_total', { input: 'traps', event });
@@ -37,12 +65,19 @@ describe('snmp-trap input with real snmptrap / snmpinform', () => {
       const sentAt = Date.now();
       const sent = await snmpCommand('snmptrap', [...v2c(ROUTER), bench.trapTarget, ...linkTrapArgs('linkDown', 2)]);
       expect(sent.code, sent.stderr).toBe(0);
-      const down = await waitFor(async () => ((await link('rtr1/Gi0/1'))?.state === 'down' ? link('rtr1/Gi0/1') : undefined), { timeoutMs: 1000, what: 'rtr1/Gi0/1 down in /api/v1/links' });
+      const down = await waitFor(async () => ((await link('rtr1/Gi0/1'))?.state === 'down' ? link('rtr1/Gi0/1') : undefined), {
+        timeoutMs: 1000,
+        what: 'rtr1/Gi0/1 down in /api/v1/links',
+      });
       expect(down).toMatchObject({ kind: 'interface', group: 'nyc-pop1', state: 'down', source: 'trap' });
       expect(down!.reasons[0]).toBe('linkDown trap');
       const topic = 'link_health,group=nyc-pop1,kind=interface,link=rtr1/Gi0/1';
       await waitFor(() => live.values(topic, 'state').includes('down'), { timeoutMs: 1000, what: 'the down state on ws /live' });
-      const frame = live.frames.find((f) => ([] as { topic: string; fields: Record<string, unknown> }[]).concat(f.message.series ?? []).some((s) => s.topic === topic && s.fields.state === 'down'))!;
+      const frame = live.frames.find((f) =>
+        ([] as { topic: string; fields: Record<string, unknown> }[])
+          .concat(f.message.series ?? [])
+          .some((s) => s.topic === topic && s.fields.state === 'down'),
+      )!;
       expect(frame.receivedAt - sentAt).toBeLessThan(1000);
       // The other interfaces are untouched.
       expect(await link('rtr1/Gi0/0')).toBeUndefined();
@@ -63,14 +98,24 @@ describe('snmp-trap input with real snmptrap / snmpinform', () => {
       { timeoutMs: 2000, what: 'the snmp_events series of the linkDown' },
     );
     expect(event.tags).toMatchObject({ device: 'rtr1', site: 'nyc-pop1', region: 'east', role: 'core', kind: 'interface' });
-    expect(event.fields).toMatchObject({ title: 'linkDown rtr1 Se0/0/0', text: 'linkDown Se0/0/0 on rtr1', state: 'down', link_state: 'down', trap_oid: '1.3.6.1.6.3.1.1.5.3', source: ROUTER, version: '2c', inform: false, if_index: 3 });
+    expect(event.fields).toMatchObject({
+      title: 'linkDown rtr1 Se0/0/0',
+      text: 'linkDown Se0/0/0 on rtr1',
+      state: 'down',
+      link_state: 'down',
+      trap_oid: '1.3.6.1.6.3.1.1.5.3',
+      source: ROUTER,
+      version: '2c',
+      inform: false,
+      if_index: 3,
+    });
     expect(JSON.parse(String(event.fields.varbinds))).toContainEqual({ oid: '1.3.6.1.2.1.2.2.1.8.3', type: 'integer', value: 2 });
     await snmpCommand('snmptrap', [...v2c(ROUTER), bench.trapTarget, ...linkTrapArgs('linkUp', 3)]);
   });
 
   it('acknowledges a v2c inform (snmpinform exits 0) and applies it', async () => {
     const before = await events('linkDown');
-    const result = await snmpCommand('snmpinform', [...v2c(ROUTER), '-r', '0', '-t', '3', bench.trapTarget, ...linkTrapArgs('linkDown', 1)]);
+    const result = await inform(v2c(ROUTER), ...linkTrapArgs('linkDown', 1));
     expect(result.code, result.stderr).toBe(0);
     await waitFor(async () => (await link('rtr1/Gi0/0'))?.state === 'down', { timeoutMs: 1000, what: 'the inform applied' });
     expect(await events('linkDown')).toBe(before + 1);
@@ -84,7 +129,7 @@ describe('snmp-trap input with real snmptrap / snmpinform', () => {
     await waitFor(async () => (await link('rtr1/Gi0/1'))?.state === 'down', { timeoutMs: 1000, what: 'the v3 linkDown applied' });
     expect(await promValue(bench, 'callboard_snmp_traps_received_total', { input: 'traps', version: '3' })).toBe(1);
 
-    const inform = await snmpCommand('snmpinform', [...v3(V3.authKey), '-r', '0', '-t', '3', bench.trapTarget, ...linkTrapArgs('linkUp', 2)]);
+    const inform = await inform(v3(V3.authKey), ...linkTrapArgs('linkUp', 2));
     expect(inform.code, inform.stderr).toBe(0);
     await waitFor(async () => (await link('rtr1/Gi0/1'))?.state === 'ok', { timeoutMs: 1000, what: 'the v3 inform applied' });
 
@@ -94,15 +139,26 @@ describe('snmp-trap input with real snmptrap / snmpinform', () => {
     await waitFor(async () => (await dropped('auth_failed')) === authFailedBefore + 1, { timeoutMs: 2000, what: 'the wrong key counted' });
     expect((await link('rtr1/Gi0/1'))?.state).toBe('ok');
     // An inform with a wrong key is not acknowledged: the sender sees the failure.
-    const wrongInform = await snmpCommand('snmpinform', [...v3('not-the-key-0000'), '-r', '0', '-t', '1', bench.trapTarget, ...linkTrapArgs('linkDown', 2)]);
+    const wrongInform = await inform(v3('not-the-key-0000'), ...linkTrapArgs('linkDown', 2));
     expect(wrongInform.code).not.toBe(0);
     expect((await link('rtr1/Gi0/1'))?.state).toBe('ok');
   });
 
   it('counts and drops a wrong community and traps from addresses outside the inventory', async () => {
     const unauthorizedBefore = await dropped('unauthorized');
-    await snmpCommand('snmptrap', ['-v', '2c', '-c', 'guess-public', `--clientaddr=${ROUTER}`, bench.trapTarget, ...linkTrapArgs('linkDown', 1)]);
-    await waitFor(async () => (await dropped('unauthorized')) === unauthorizedBefore + 1, { timeoutMs: 2000, what: 'the wrong community counted' });
+    await snmpCommand('snmptrap', [
+      '-v',
+      '2c',
+      '-c',
+      'guess-public',
+      `--clientaddr=${ROUTER}`,
+      bench.trapTarget,
+      ...linkTrapArgs('linkDown', 1),
+    ]);
+    await waitFor(async () => (await dropped('unauthorized')) === unauthorizedBefore + 1, {
+      timeoutMs: 2000,
+      what: 'the wrong community counted',
+    });
 
     const unknownBefore = await dropped('unknown_source');
     await snmpCommand('snmptrap', [...v2c(STRANGER), bench.trapTarget, ...linkTrapArgs('linkDown', 1)]);
@@ -120,8 +176,13 @@ describe('snmp-trap input with real snmptrap / snmpinform', () => {
     await waitFor(async () => (await link('rtr1/Se0/0/0'))?.state === 'ok', { timeoutMs: 1000, what: 'the v1 linkUp applied' });
 
     await snmpCommand('snmptrap', [...v1, '1.3.6.1.4.1.99999', ROUTER, '6', '17', '', '1.3.6.1.4.1.99999.1.1', 's', 'fan tray 2 removed']);
-    const unknown = await waitFor(() => bench.collector.store.all(new Set(['snmp_events'])).find((s) => s.tags.event === 'unknown'), { timeoutMs: 2000, what: 'the unknown trap kept' });
+    const unknown = await waitFor(() => bench.collector.store.all(new Set(['snmp_events'])).find((s) => s.tags.event === 'unknown'), {
+      timeoutMs: 2000,
+      what: 'the unknown trap kept',
+    });
     expect(unknown.fields).toMatchObject({ trap_oid: '1.3.6.1.4.1.99999.0.17', version: '1' });
-    expect(JSON.parse(String(unknown.fields.varbinds))).toEqual([{ oid: '1.3.6.1.4.1.99999.1.1', type: 'octets', value: 'fan tray 2 removed' }]);
+    expect(JSON.parse(String(unknown.fields.varbinds))).toEqual([
+      { oid: '1.3.6.1.4.1.99999.1.1', type: 'octets', value: 'fan tray 2 removed' },
+    ]);
   });
 });

@@ -13,7 +13,16 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../collector/src/devstack/process.js';
-import { COMMUNITY, V3, linkTrapArgs, links, promValue, snmpCommand, startTrapBench, type TrapBench } from '../collector/src/inputs/snmp-trap/testing.js';
+import {
+  COMMUNITY,
+  V3,
+  linkTrapArgs,
+  links,
+  promValue,
+  snmpCommand,
+  startTrapBench,
+  type TrapBench,
+} from '../collector/src/inputs/snmp-trap/testing.js';
 
 const ROUTER = '127.0.0.2';
 const INTERFACES = 40;
@@ -69,7 +78,10 @@ beforeAll(async () => {
   const jobs = interfaces.flatMap((i) => (['linkDown', 'linkUp'] as const).map((kind) => ({ kind, ifIndex: i.ifIndex })));
   const packets = await capture([
     ...jobs.map((j) => ({ options: ['-v', '2c', '-c', COMMUNITY], trap: linkTrapArgs(j.kind, j.ifIndex) })),
-    { options: ['-v', '3', '-l', 'authPriv', '-u', V3.user, '-a', 'SHA', '-A', V3.authKey, '-x', 'AES', '-X', V3.privKey], trap: linkTrapArgs('linkDown', 1) },
+    {
+      options: ['-v', '3', '-l', 'authPriv', '-u', V3.user, '-a', 'SHA', '-A', V3.authKey, '-x', 'AES', '-X', V3.privKey],
+      trap: linkTrapArgs('linkDown', 1),
+    },
   ]);
   jobs.forEach((j, k) => captured.set(`${j.kind}:${j.ifIndex}`, packets[k]!));
   captured.set('v3', packets.at(-1)!);
@@ -83,12 +95,19 @@ describe('trap storm and hostile datagrams', () => {
   it(`${TRAPS} traps from one source: API responsive, every trap accounted for in /metrics, final state of every interface right`, async () => {
     // A fixed pseudo-random sequence of downs and ups over the 40 interfaces.
     let seed = 20261125;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const sequence = Array.from({ length: TRAPS }, (_, k) => ({ ifIndex: (k % INTERFACES) + 1, kind: random() < 0.5 ? 'linkDown' : 'linkUp' }));
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const sequence = Array.from({ length: TRAPS }, (_, k) => ({
+      ifIndex: (k % INTERFACES) + 1,
+      kind: random() < 0.5 ? 'linkDown' : 'linkUp',
+    }));
     const finalState = new Map(sequence.map((s) => [s.ifIndex, s.kind === 'linkDown' ? 'down' : 'ok']));
 
     const receivedBefore = await metric('callboard_snmp_traps_received_total', { version: '2c' });
-    const storm = blast(sequence.map((s) => captured.get(`${s.kind}:${s.ifIndex}`)!), ROUTER, bench.trapPort);
+    const storm = blast(
+      sequence.map((s) => captured.get(`${s.kind}:${s.ifIndex}`)!),
+      ROUTER,
+      bench.trapPort,
+    );
     // The API keeps answering while the storm is processed.
     const answers: number[] = [];
     const probing = (async () => {
@@ -105,9 +124,17 @@ describe('trap storm and hostile datagrams', () => {
     expect(answers).toHaveLength(10);
     expect(Math.max(...answers)).toBeLessThan(5000);
 
-    await waitFor(async () => (await metric('callboard_snmp_traps_received_total', { version: '2c' })) - receivedBefore === TRAPS, { timeoutMs: 10_000, what: `all ${TRAPS} traps received` });
-    await waitFor(async () => (await metric('callboard_snmp_traps_held', {})) === 0, { timeoutMs: 10_000, what: 'the storm limiter to release every held event' });
-    const applied = (await metric('callboard_snmp_trap_events_total', { event: 'linkDown' })) + (await metric('callboard_snmp_trap_events_total', { event: 'linkUp' }));
+    await waitFor(async () => (await metric('callboard_snmp_traps_received_total', { version: '2c' })) - receivedBefore === TRAPS, {
+      timeoutMs: 10_000,
+      what: `all ${TRAPS} traps received`,
+    });
+    await waitFor(async () => (await metric('callboard_snmp_traps_held', {})) === 0, {
+      timeoutMs: 10_000,
+      what: 'the storm limiter to release every held event',
+    });
+    const applied =
+      (await metric('callboard_snmp_trap_events_total', { event: 'linkDown' })) +
+      (await metric('callboard_snmp_trap_events_total', { event: 'linkUp' }));
     const superseded = await metric('callboard_snmp_traps_dropped_total', { reason: 'rate_limited' });
     console.log(`storm: ${TRAPS} received, ${applied} applied, ${superseded} superseded by a newer trap for the same interface`);
     expect(superseded).toBeGreaterThan(0);
@@ -127,7 +154,12 @@ describe('trap storm and hostile datagrams', () => {
     for (let n = 0; n < v3.length; n++) hostile.push(v3.subarray(0, n));
     // Random bytes, and real traps with random bytes changed.
     hostile.push(...fc.sample(fc.uint8Array({ minLength: 0, maxLength: 1400 }), { seed: 42, numRuns: 1500 }).map((a) => Buffer.from(a)));
-    for (const [k, flips] of fc.sample(fc.array(fc.tuple(fc.nat(linkDown.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }), { seed: 7, numRuns: 1500 }).entries()) {
+    for (const [k, flips] of fc
+      .sample(fc.array(fc.tuple(fc.nat(linkDown.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }), {
+        seed: 7,
+        numRuns: 1500,
+      })
+      .entries()) {
       const copy = Buffer.from(k % 3 === 0 ? v3 : k % 3 === 1 ? linkDown : captured.get('linkUp:2')!);
       for (const [at, xor] of flips) copy[at % copy.length]! ^= xor;
       hostile.push(copy);
@@ -135,16 +167,37 @@ describe('trap storm and hostile datagrams', () => {
     // BER lengths that claim more than there is.
     hostile.push(Buffer.from([0x30, 0x84, 0xff, 0xff, 0xff, 0xff]), Buffer.from([0x30, 0x82, 0x10, 0x00, 0x02, 0x01, 0x01]));
 
-    const before = await Promise.all(['malformed', 'unauthorized', 'unsupported', 'auth_failed', 'unknown_source'].map((reason) => metric('callboard_snmp_traps_dropped_total', { reason })));
+    const before = await Promise.all(
+      ['malformed', 'unauthorized', 'unsupported', 'auth_failed', 'unknown_source'].map((reason) =>
+        metric('callboard_snmp_traps_dropped_total', { reason }),
+      ),
+    );
     await blast(hostile, ROUTER, bench.trapPort);
     // Still answering, still receiving: a real linkDown after the garbage is applied.
     await new Promise((r) => setTimeout(r, 500));
     expect((await fetch(`${bench.api}/healthz`)).status).toBe(200);
-    await snmpCommand('snmptrap', ['-v', '2c', '-c', COMMUNITY, `--clientaddr=${ROUTER}`, bench.trapTarget, ...linkTrapArgs('linkDown', 40)]);
-    await waitFor(async () => (await links(bench)).find((l) => l.id === 'interface:rtr1/Gi0/39')?.state === 'down', { timeoutMs: 2000, what: 'a real trap applied after the garbage' });
-    const after = await Promise.all(['malformed', 'unauthorized', 'unsupported', 'auth_failed', 'unknown_source'].map((reason) => metric('callboard_snmp_traps_dropped_total', { reason })));
+    await snmpCommand('snmptrap', [
+      '-v',
+      '2c',
+      '-c',
+      COMMUNITY,
+      `--clientaddr=${ROUTER}`,
+      bench.trapTarget,
+      ...linkTrapArgs('linkDown', 40),
+    ]);
+    await waitFor(async () => (await links(bench)).find((l) => l.id === 'interface:rtr1/Gi0/39')?.state === 'down', {
+      timeoutMs: 2000,
+      what: 'a real trap applied after the garbage',
+    });
+    const after = await Promise.all(
+      ['malformed', 'unauthorized', 'unsupported', 'auth_failed', 'unknown_source'].map((reason) =>
+        metric('callboard_snmp_traps_dropped_total', { reason }),
+      ),
+    );
     const rejected = after.reduce((a, b) => a + b, 0) - before.reduce((a, b) => a + b, 0);
-    console.log(`hostile: ${hostile.length} datagrams, ${rejected} counted as rejected (malformed ${after[0]! - before[0]!}); the rest decoded as traps`);
+    console.log(
+      `hostile: ${hostile.length} datagrams, ${rejected} counted as rejected (malformed ${after[0]! - before[0]!}); the rest decoded as traps`,
+    );
     expect(after[0]! - before[0]!).toBeGreaterThan(linkDown.length / 2);
   }, 60_000);
 });

@@ -45,6 +45,7 @@ export class DeviceDirectory {
   #rebuild(sources: readonly Source[]): void {
     this.#sources = sources;
     this.#byHost = new Map();
-    for (const source of sources) for (const target of source.targets) if (!this.#byHost.has(target.snmp.host)) this.#byHost.set(target.snmp.host, target);
+    for (const source of sources)
+      for (const target of source.targets) if (!this.#byHost.has(target.snmp.host)) this.#byHost.set(target.snmp.host, target);
   }
 }

@@ -4,13 +4,22 @@ import { describe, expect, it } from 'vitest';
 import { HealthEngine } from '../../health/engine.js';
 
 const span = { kind: 'ds1', id: 'gw1/T1 0/0/0', group: 'chi-pop2' };
-const poll = (alarms: string, time: number) => ({ measurement: 'snmp_ds1', tags: { device: 'gw1', span: 'T1 0/0/0', site: 'chi-pop2' }, fields: { alarms, oper_status: 1 }, time });
+const poll = (alarms: string, time: number) => ({
+  measurement: 'snmp_ds1',
+  tags: { device: 'gw1', span: 'T1 0/0/0', site: 'chi-pop2' },
+  fields: { alarms, oper_status: 1 },
+  time,
+});
 
 describe('HealthEngine.report (trap-reported link states)', () => {
   it('takes a trap at once, worse or better, marks it source trap, and a poll confirms it', () => {
     const health = new HealthEngine({ holdMs: 30_000, staleAfterMs: 45_000 });
     const down = health.report(span, { state: 'down', reasons: ['LOS alarm', 'dsx1LineStatusChange trap'] }, 1000, 'trap');
-    expect(down).toMatchObject({ measurement: 'link_health', tags: { kind: 'ds1', link: 'gw1/T1 0/0/0', group: 'chi-pop2' }, fields: { state: 'down', reasons: 'LOS alarm; dsx1LineStatusChange trap' } });
+    expect(down).toMatchObject({
+      measurement: 'link_health',
+      tags: { kind: 'ds1', link: 'gw1/T1 0/0/0', group: 'chi-pop2' },
+      fields: { state: 'down', reasons: 'LOS alarm; dsx1LineStatusChange trap' },
+    });
     expect(health.links()[0]).toMatchObject({ id: 'ds1:gw1/T1 0/0/0', state: 'down', source: 'trap' });
     // The same report again changes nothing.
     expect(health.report(span, { state: 'down', reasons: ['LOS alarm', 'dsx1LineStatusChange trap'] }, 1500, 'trap')).toBeUndefined();

@@ -46,13 +46,16 @@ const configSchema = z
       .min(65_536)
       .default(4 << 20),
   })
-  .refine((c) => c.communities.length > 0 || c.users.length > 0, { message: 'give communities (v1/v2c) or users (v3): without either no notification is accepted' });
+  .refine((c) => c.communities.length > 0 || c.users.length > 0, {
+    message: 'give communities (v1/v2c) or users (v3): without either no notification is accepted',
+  });
 
 export type SnmpTrapConfig = z.output<typeof configSchema>;
 
 export const snmpTrapInput: InputPlugin<typeof configSchema> = {
   type: 'snmp-trap',
-  description: 'SNMP trap and inform receiver (v1, v2c, v3 USM): link, DS1, IP SLA and voice notifications as events and instant link health.',
+  description:
+    'SNMP trap and inform receiver (v1, v2c, v3 USM): link, DS1, IP SLA and voice notifications as events and instant link health.',
   configSchema,
   measurements: SNMP_TRAP_MEASUREMENTS,
   create: (config, context) => new SnmpTrapInput(config, context),
@@ -100,7 +103,14 @@ export class SnmpTrapInput implements Input {
         host: config.listen.host,
         port: config.listen.port,
         communities: config.communities.map((c) => c.reveal()),
-        users: config.users.map((u) => ({ user: u.user, level: u.level, authProtocol: u.authProtocol, authKey: u.authKey.reveal(), privProtocol: u.privProtocol, privKey: u.privKey?.reveal() })),
+        users: config.users.map((u) => ({
+          user: u.user,
+          level: u.level,
+          authProtocol: u.authProtocol,
+          authKey: u.authKey.reveal(),
+          privProtocol: u.privProtocol,
+          privKey: u.privKey?.reveal(),
+        })),
         receiveBufferBytes: config.receiveBufferBytes,
       },
       {
@@ -119,7 +129,14 @@ export class SnmpTrapInput implements Input {
     this.#emit = emit;
     await this.#receiver.start();
     this.#drainTimer = setInterval(() => this.#drain(), DRAIN_MS);
-    this.#log.info({ listen: `${this.config.listen.host}:${this.config.listen.port}`, communities: this.config.communities.length, users: this.config.users.length }, 'SNMP trap receiver listening');
+    this.#log.info(
+      {
+        listen: `${this.config.listen.host}:${this.config.listen.port}`,
+        communities: this.config.communities.length,
+        users: this.config.users.length,
+      },
+      'SNMP trap receiver listening',
+    );
   }
 
   async stop(): Promise<void> {
@@ -142,7 +159,9 @@ export class SnmpTrapInput implements Input {
       if (error instanceof TrapFormatError) return this.#drop('malformed', trap.source, error.message);
       throw error;
     }
-    const outcome = this.#limiter.offer(trap.source, event.key, { event, trap, device, time }, performance.now(), (item) => this.#apply(item));
+    const outcome = this.#limiter.offer(trap.source, event.key, { event, trap, device, time }, performance.now(), (item) =>
+      this.#apply(item),
+    );
     if (outcome === 'superseded') this.#metrics.dropped.labels(this.name, 'rate_limited').inc();
     else if (outcome === 'overflow') this.#drop('overflow', trap.source, `more than ${this.config.storm.maxPendingPerSource} objects held`);
   }
@@ -188,6 +207,9 @@ export class SnmpTrapInput implements Input {
     this.#warnedAt.set(reason, now);
     // The community or user name a stranger sent is not logged: it may be someone's secret elsewhere.
     const shown = reason === 'unauthorized' ? 'unknown community or user' : detail;
-    this.#log.warn({ code: 'CALLBOARD_TRAP_DROPPED', reason, source, detail: shown }, 'SNMP notification dropped (further drops for this reason are only counted for a minute)');
+    this.#log.warn(
+      { code: 'CALLBOARD_TRAP_DROPPED', reason, source, detail: shown },
+      'SNMP notification dropped (further drops for this reason are only counted for a minute)',
+    );
   }
 }

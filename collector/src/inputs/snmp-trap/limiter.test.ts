@@ -8,7 +8,9 @@ describe('StormLimiter', () => {
     const limiter = new StormLimiter<string>(limits);
     const out: string[] = [];
     const emit = (s: string) => out.push(s);
-    const offers = ['a:down', 'b:down', 'c:down', 'a:up', 'a:down', 'b:up', 'a:up'].map((item) => limiter.offer('10.0.0.1', item.split(':')[0]!, item, 0, emit));
+    const offers = ['a:down', 'b:down', 'c:down', 'a:up', 'a:down', 'b:up', 'a:up'].map((item) =>
+      limiter.offer('10.0.0.1', item.split(':')[0]!, item, 0, emit),
+    );
     expect(offers).toEqual(['passed', 'passed', 'passed', 'held', 'superseded', 'held', 'superseded']);
     expect(out).toEqual(['a:down', 'b:down', 'c:down']);
     expect(limiter.held).toBe(2);

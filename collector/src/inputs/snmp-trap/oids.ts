@@ -74,4 +74,12 @@ export const RTT_REACT_VARS: Readonly<Record<number, string>> = {
 };
 
 /** ifAdminStatus / ifOperStatus values (IF-MIB). */
-export const IF_STATUS: Readonly<Record<number, string>> = { 1: 'up', 2: 'down', 3: 'testing', 4: 'unknown', 5: 'dormant', 6: 'notPresent', 7: 'lowerLayerDown' };
+export const IF_STATUS: Readonly<Record<number, string>> = {
+  1: 'up',
+  2: 'down',
+  3: 'testing',
+  4: 'unknown',
+  5: 'dormant',
+  6: 'notPresent',
+  7: 'lowerLayerDown',
+};

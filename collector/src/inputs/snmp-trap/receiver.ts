@@ -65,7 +65,6 @@ interface NetSnmpReceiver {
   close(callback?: () => void): void;
 }
 
-
 export function classify(error: Error): RejectReason {
   const text = error.message ?? '';
   if (error.name === 'ProcessingError') return 'malformed';
@@ -87,7 +86,17 @@ export function toReceivedTrap(pdu: RawPdu, source: string): ReceivedTrap {
     version: isV1 ? '1' : pdu.user !== undefined ? '3' : '2c',
     pdu: pdu.type === lib.PduType.InformRequest ? 'inform' : 'trap',
     source,
-    ...(isV1 ? { v1: { enterprise: String(pdu.enterprise ?? ''), generic: Number(pdu.generic), specific: Number(pdu.specific), agentAddr: String(pdu.agentAddr ?? ''), uptime: Number(pdu.upTime ?? 0) } } : {}),
+    ...(isV1
+      ? {
+          v1: {
+            enterprise: String(pdu.enterprise ?? ''),
+            generic: Number(pdu.generic),
+            specific: Number(pdu.specific),
+            agentAddr: String(pdu.agentAddr ?? ''),
+            uptime: Number(pdu.upTime ?? 0),
+          },
+        }
+      : {}),
     varbinds,
   };
 }
@@ -114,32 +123,40 @@ export class TrapReceiver {
         const socket = dgram.createSocket({ type, recvBufferSize: options.receiveBufferBytes });
         const on = socket.on.bind(socket) as (event: string, listener: (...args: unknown[]) => void) => dgram.Socket;
         (socket as unknown as { on: typeof on }).on = (event, listener) =>
-          on(event, event !== 'message' ? listener : (...args: unknown[]) => {
-            try {
-              listener(...args);
-            } catch (error) {
-              const rinfo = args[2] as dgram.RemoteInfo | undefined;
-              handlers.onReject('malformed', rinfo?.address, error instanceof Error ? error.message : String(error));
-            }
-          });
+          on(
+            event,
+            event !== 'message'
+              ? listener
+              : (...args: unknown[]) => {
+                  try {
+                    listener(...args);
+                  } catch (error) {
+                    const rinfo = args[2] as dgram.RemoteInfo | undefined;
+                    handlers.onReject('malformed', rinfo?.address, error instanceof Error ? error.message : String(error));
+                  }
+                },
+          );
         this.#sockets.push(socket);
         return socket;
       },
     };
-    const receiver = snmp.createReceiver({ address: options.host, port: options.port, transport, dgramModule, includeAuthentication: true }, (error: (Error & { rinfo?: dgram.RemoteInfo }) | null, data?: { pdu: RawPdu; rinfo: dgram.RemoteInfo }) => {
-      if (error) {
-        if (error.rinfo) handlers.onReject(classify(error), error.rinfo.address, error.message);
-        else handlers.onSocketError(error);
-        return;
-      }
-      if (!data) return;
-      try {
-        handlers.onTrap(toReceivedTrap(data.pdu, data.rinfo.address));
-      } catch (failure) {
-        if (failure instanceof SnmpError) handlers.onReject('malformed', data.rinfo.address, failure.message);
-        else throw failure;
-      }
-    }) as NetSnmpReceiver;
+    const receiver = snmp.createReceiver(
+      { address: options.host, port: options.port, transport, dgramModule, includeAuthentication: true },
+      (error: (Error & { rinfo?: dgram.RemoteInfo }) | null, data?: { pdu: RawPdu; rinfo: dgram.RemoteInfo }) => {
+        if (error) {
+          if (error.rinfo) handlers.onReject(classify(error), error.rinfo.address, error.message);
+          else handlers.onSocketError(error);
+          return;
+        }
+        if (!data) return;
+        try {
+          handlers.onTrap(toReceivedTrap(data.pdu, data.rinfo.address));
+        } catch (failure) {
+          if (failure instanceof SnmpError) handlers.onReject('malformed', data.rinfo.address, failure.message);
+          else throw failure;
+        }
+      },
+    ) as NetSnmpReceiver;
     this.#receiver = receiver;
     const authorizer = receiver.getAuthorizer();
     for (const community of options.communities) authorizer.addCommunity(community);
@@ -155,7 +172,8 @@ export class TrapReceiver {
     const socket = this.#sockets[0];
     if (!socket) throw new Error('net-snmp created no socket');
     await new Promise<void>((resolve, reject) => {
-      const failed = (error: Error) => reject(Object.assign(error, { message: `cannot listen for traps on ${options.host}:${options.port}: ${error.message}` }));
+      const failed = (error: Error) =>
+        reject(Object.assign(error, { message: `cannot listen for traps on ${options.host}:${options.port}: ${error.message}` }));
       socket.once('error', failed);
       socket.once('listening', () => {
         socket.off('error', failed);
@@ -168,13 +186,18 @@ export class TrapReceiver {
     const receiver = this.#receiver;
     this.#receiver = undefined;
     if (!receiver) return;
-    await Promise.all(this.#sockets.splice(0).map((s) => new Promise<void>((resolve) => {
-      s.once('close', () => resolve());
-      try {
-        s.close();
-      } catch {
-        resolve(); // never bound
-      }
-    })));
+    await Promise.all(
+      this.#sockets.splice(0).map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            s.once('close', () => resolve());
+            try {
+              s.close();
+            } catch {
+              resolve(); // never bound
+            }
+          }),
+      ),
+    );
   }
 }

@@ -16,15 +16,30 @@ export function trapSelfMetrics(registry: Registry): TrapSelfMetrics {
   if (existing) return existing;
   const registers = [registry];
   const metrics: TrapSelfMetrics = {
-    received: new Counter({ name: 'callboard_snmp_traps_received_total', help: 'Notifications (traps and informs) that passed community or USM checks, by SNMP version.', labelNames: ['input', 'version'], registers }),
+    received: new Counter({
+      name: 'callboard_snmp_traps_received_total',
+      help: 'Notifications (traps and informs) that passed community or USM checks, by SNMP version.',
+      labelNames: ['input', 'version'],
+      registers,
+    }),
     dropped: new Counter({
       name: 'callboard_snmp_traps_dropped_total',
       help: 'Datagrams and notifications not turned into events, by reason: malformed, unauthorized (unknown community or user), auth_failed (wrong key), unsupported (not a notification), unknown_source, rate_limited (superseded by a newer one for the same object during a storm), overflow.',
       labelNames: ['input', 'reason'],
       registers,
     }),
-    events: new Counter({ name: 'callboard_snmp_trap_events_total', help: 'Events applied (written, pushed, and given to the link health model), by event name.', labelNames: ['input', 'event'], registers }),
-    held: new Gauge({ name: 'callboard_snmp_traps_held', help: 'Events waiting for their source to fall back under its storm limit (one per object).', labelNames: ['input'], registers }),
+    events: new Counter({
+      name: 'callboard_snmp_trap_events_total',
+      help: 'Events applied (written, pushed, and given to the link health model), by event name.',
+      labelNames: ['input', 'event'],
+      registers,
+    }),
+    held: new Gauge({
+      name: 'callboard_snmp_traps_held',
+      help: 'Events waiting for their source to fall back under its storm limit (one per object).',
+      labelNames: ['input'],
+      registers,
+    }),
   };
   cache.set(registry, metrics);
   return metrics;

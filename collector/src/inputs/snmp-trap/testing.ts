@@ -28,12 +28,23 @@ export interface SimInterface {
 
 /** An snmprec recording of a router with the given interfaces (all up). */
 export function routerRecording(sysName: string, interfaces: readonly SimInterface[]): string {
-  const lines = [`1.3.6.1.2.1.1.1.0|4|Cisco IOS Software, 2800 Software`, `1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.9.1.576`, `1.3.6.1.2.1.1.3.0|67|100000`, `1.3.6.1.2.1.1.5.0|4|${sysName}`];
-  const column = (table: string, col: number, i: SimInterface, type: number, value: string | number) => `${table}.${col}.${i.ifIndex}|${type}|${value}`;
+  const lines = [
+    `1.3.6.1.2.1.1.1.0|4|Cisco IOS Software, 2800 Software`,
+    `1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.9.1.576`,
+    `1.3.6.1.2.1.1.3.0|67|100000`,
+    `1.3.6.1.2.1.1.5.0|4|${sysName}`,
+  ];
+  const column = (table: string, col: number, i: SimInterface, type: number, value: string | number) =>
+    `${table}.${col}.${i.ifIndex}|${type}|${value}`;
   const rows: string[] = [];
   for (const i of interfaces) {
     const IF = '1.3.6.1.2.1.2.2.1';
-    rows.push(column(IF, 1, i, 2, i.ifIndex), column(IF, 2, i, 4, i.ifName), column(IF, 3, i, 2, 6), column(IF, 5, i, 66, Math.min(i.speedBps, 4294967295)));
+    rows.push(
+      column(IF, 1, i, 2, i.ifIndex),
+      column(IF, 2, i, 4, i.ifName),
+      column(IF, 3, i, 2, 6),
+      column(IF, 5, i, 66, Math.min(i.speedBps, 4294967295)),
+    );
     rows.push(column(IF, 7, i, 2, 1), column(IF, 8, i, 2, 1), column(IF, 10, i, 65, i.inOctets ?? 1000), column(IF, 16, i, 65, 1000));
     const IFX = '1.3.6.1.2.1.31.1.1.1';
     rows.push(column(IFX, 1, i, 4, i.ifName), column(IFX, 15, i, 66, Math.round(i.speedBps / 1e6)));
@@ -60,7 +71,11 @@ export interface SnmpCommandResult {
 export function snmpCommand(command: 'snmptrap' | 'snmpinform', args: readonly string[], timeoutMs = 10_000): Promise<SnmpCommandResult> {
   return new Promise((resolve) => {
     execFile(command, [...args], { timeout: timeoutMs }, (error, stdout, stderr) => {
-      const code = error ? (typeof (error as NodeJS.ErrnoException & { code?: unknown }).code === 'number' ? Number((error as { code: number }).code) : 1) : 0;
+      const code = error
+        ? typeof (error as NodeJS.ErrnoException & { code?: unknown }).code === 'number'
+          ? Number((error as { code: number }).code)
+          : 1
+        : 0;
       resolve({ code, stdout, stderr });
     });
   });
@@ -70,7 +85,19 @@ export function snmpCommand(command: 'snmptrap' | 'snmpinform', args: readonly s
 export function linkTrapArgs(kind: 'linkDown' | 'linkUp', ifIndex: number): string[] {
   const oid = kind === 'linkDown' ? '1.3.6.1.6.3.1.1.5.3' : '1.3.6.1.6.3.1.1.5.4';
   const oper = kind === 'linkDown' ? 2 : 1;
-  return ['', oid, `1.3.6.1.2.1.2.2.1.1.${ifIndex}`, 'i', String(ifIndex), `1.3.6.1.2.1.2.2.1.7.${ifIndex}`, 'i', '1', `1.3.6.1.2.1.2.2.1.8.${ifIndex}`, 'i', String(oper)];
+  return [
+    '',
+    oid,
+    `1.3.6.1.2.1.2.2.1.1.${ifIndex}`,
+    'i',
+    String(ifIndex),
+    `1.3.6.1.2.1.2.2.1.7.${ifIndex}`,
+    'i',
+    '1',
+    `1.3.6.1.2.1.2.2.1.8.${ifIndex}`,
+    'i',
+    String(oper),
+  ];
 }
 
 export interface TrapBenchOptions {
@@ -97,7 +124,10 @@ export interface TrapBench {
 
 export async function startTrapBench(options: TrapBenchOptions): Promise<TrapBench> {
   const dir = mkdtempSync(join(tmpdir(), 'callboard-trap-'));
-  const routers = [{ name: 'rtr1', host: options.routerHost ?? '127.0.0.2', interfaces: options.interfaces }, ...(options.extraRouters ?? [])];
+  const routers = [
+    { name: 'rtr1', host: options.routerHost ?? '127.0.0.2', interfaces: options.interfaces },
+    ...(options.extraRouters ?? []),
+  ];
   const sims = new Map<string, SnmpSimulator>();
   const targets: Record<string, unknown>[] = [];
   for (const r of routers) {
@@ -106,7 +136,15 @@ export async function startTrapBench(options: TrapBenchOptions): Promise<TrapBen
     const sim = new SnmpSimulator({ files: [file] });
     const port = await sim.start(r.host, 0);
     sims.set(r.name, sim);
-    targets.push({ device: r.name, address: `${r.host}:${port}`, credentials: r.name, site: 'nyc-pop1', region: 'east', role: 'core', profiles: 'if-mib' });
+    targets.push({
+      device: r.name,
+      address: `${r.host}:${port}`,
+      credentials: r.name,
+      site: 'nyc-pop1',
+      region: 'east',
+      role: 'core',
+      profiles: 'if-mib',
+    });
   }
   process.env.CALLBOARD_TRAP_TOKEN = TOKEN;
   process.env.CALLBOARD_TRAP_COMMUNITY = COMMUNITY;
@@ -124,7 +162,9 @@ export async function startTrapBench(options: TrapBenchOptions): Promise<TrapBen
         type: 'snmp',
         name: 'core',
         interval: options.snmpInterval ?? '1s',
-        credentials: Object.fromEntries(routers.map((r) => [r.name, { version: '2c', community: { env: `CALLBOARD_TRAP_SIM_${r.name.toUpperCase()}` } }])),
+        credentials: Object.fromEntries(
+          routers.map((r) => [r.name, { version: '2c', community: { env: `CALLBOARD_TRAP_SIM_${r.name.toUpperCase()}` } }]),
+        ),
         targets,
       },
       {
@@ -132,7 +172,16 @@ export async function startTrapBench(options: TrapBenchOptions): Promise<TrapBen
         name: 'traps',
         listen: { host: '127.0.0.1', port: trapPort },
         communities: [{ env: 'CALLBOARD_TRAP_COMMUNITY' }],
-        users: [{ user: V3.user, level: 'authPriv', authProtocol: 'sha', authKey: { env: 'CALLBOARD_TRAP_AUTH' }, privProtocol: 'aes', privKey: { env: 'CALLBOARD_TRAP_PRIV' } }],
+        users: [
+          {
+            user: V3.user,
+            level: 'authPriv',
+            authProtocol: 'sha',
+            authKey: { env: 'CALLBOARD_TRAP_AUTH' },
+            privProtocol: 'aes',
+            privKey: { env: 'CALLBOARD_TRAP_PRIV' },
+          },
+        ],
         ...options.trap,
       },
     ],
@@ -140,10 +189,14 @@ export async function startTrapBench(options: TrapBenchOptions): Promise<TrapBen
   const collector = new Collector(config, createLogger({ level: 'warn' }));
   await collector.start();
   const api = collector.api.url;
-  const get = async (path: string) => (await fetch(`${api}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json() as Promise<unknown>;
+  const get = async (path: string) =>
+    (await fetch(`${api}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json() as Promise<unknown>;
   // The poller knows every router's interface names before a test sends its first trap.
   await waitFor(
-    () => routers.every((r) => collector.store.all(new Set(['snmp_interface'])).filter((s) => s.tags.device === r.name).length === r.interfaces.length),
+    () =>
+      routers.every(
+        (r) => collector.store.all(new Set(['snmp_interface'])).filter((s) => s.tags.device === r.name).length === r.interfaces.length,
+      ),
     { timeoutMs: 15_000, what: 'the first poll of every simulated router' },
   );
   return {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { TrapFormatError, eventMetric, translateTrap, v1TrapOid, varbindsJson, type ReceivedTrap, type TrapDevice, type TrapVarbind } from './translate.js';
+import {
+  TrapFormatError,
+  eventMetric,
+  translateTrap,
+  v1TrapOid,
+  varbindsJson,
+  type ReceivedTrap,
+  type TrapDevice,
+  type TrapVarbind,
+} from './translate.js';
 
 const device: TrapDevice = {
   device: 'gw1',
@@ -13,7 +22,11 @@ const v2 = (trapOid: string, ...payload: TrapVarbind[]): ReceivedTrap => ({
   version: '2c',
   pdu: 'trap',
   source: '10.1.1.1',
-  varbinds: [{ oid: '1.3.6.1.2.1.1.3.0', type: 'timeticks', value: 123456 }, { oid: '1.3.6.1.6.3.1.1.4.1.0', type: 'oid', value: trapOid }, ...payload],
+  varbinds: [
+    { oid: '1.3.6.1.2.1.1.3.0', type: 'timeticks', value: 123456 },
+    { oid: '1.3.6.1.6.3.1.1.4.1.0', type: 'oid', value: trapOid },
+    ...payload,
+  ],
 });
 
 const IF = '1.3.6.1.2.1.2.2.1';
@@ -24,12 +37,31 @@ describe('translateTrap', () => {
     {
       name: 'linkDown with ifIndex, admin up, oper down: named by the poller',
       trap: v2('1.3.6.1.6.3.1.1.5.3', int(`${IF}.1.2`, 2), int(`${IF}.7.2`, 1), int(`${IF}.8.2`, 2)),
-      want: { event: 'linkDown', kind: 'interface', object: 'Gi0/1', state: 'down', ifIndex: 2, key: 'interface:2', link: { kind: 'interface', id: 'gw1/Gi0/1', group: 'chi-pop2', verdict: { state: 'down', reasons: ['linkDown trap'] } } },
+      want: {
+        event: 'linkDown',
+        kind: 'interface',
+        object: 'Gi0/1',
+        state: 'down',
+        ifIndex: 2,
+        key: 'interface:2',
+        link: { kind: 'interface', id: 'gw1/Gi0/1', group: 'chi-pop2', verdict: { state: 'down', reasons: ['linkDown trap'] } },
+      },
     },
     {
       name: 'linkDown, administratively down, Cisco locIfReason in the text',
-      trap: v2('1.3.6.1.6.3.1.1.5.3', int(`${IF}.1.1`, 1), int(`${IF}.7.1`, 2), int(`${IF}.8.1`, 2), str('1.3.6.1.4.1.9.2.2.1.1.20.1', 'administratively down')),
-      want: { object: 'Gi0/0', state: 'admin down', text: 'linkDown Gi0/0 on gw1: administratively down', link: { verdict: { state: 'down', reasons: ['linkDown trap', 'admin down'] } } },
+      trap: v2(
+        '1.3.6.1.6.3.1.1.5.3',
+        int(`${IF}.1.1`, 1),
+        int(`${IF}.7.1`, 2),
+        int(`${IF}.8.1`, 2),
+        str('1.3.6.1.4.1.9.2.2.1.1.20.1', 'administratively down'),
+      ),
+      want: {
+        object: 'Gi0/0',
+        state: 'admin down',
+        text: 'linkDown Gi0/0 on gw1: administratively down',
+        link: { verdict: { state: 'down', reasons: ['linkDown trap', 'admin down'] } },
+      },
     },
     {
       name: 'linkUp without an ifIndex varbind: the index from the instance of ifOperStatus',
@@ -52,16 +84,39 @@ describe('translateTrap', () => {
       want: { event: 'coldStart', kind: 'device', object: '', state: 'restarted', counterRestart: true, uptime: 123456, link: undefined },
     },
     { name: 'warmStart: a counter restart too', trap: v2('1.3.6.1.6.3.1.1.5.2'), want: { event: 'warmStart', counterRestart: true } },
-    { name: 'authenticationFailure: an event only', trap: v2('1.3.6.1.6.3.1.1.5.5'), want: { event: 'authenticationFailure', kind: 'device', counterRestart: undefined } },
+    {
+      name: 'authenticationFailure: an event only',
+      trap: v2('1.3.6.1.6.3.1.1.5.5'),
+      want: { event: 'authenticationFailure', kind: 'device', counterRestart: undefined },
+    },
     {
       name: 'dsx1LineStatusChange LOS + AIS: down with the DS1 rule’s reasons, then the trap',
-      trap: v2('1.3.6.1.2.1.10.18.15.0.1', int('1.3.6.1.2.1.10.18.6.1.10.10', 64 + 8), { oid: '1.3.6.1.2.1.10.18.6.1.16.10', type: 'timeticks', value: 99 }),
-      want: { event: 'dsx1LineStatusChange', kind: 'ds1', object: 'T1 0/0/0', state: 'LOS, AIS', link: { kind: 'ds1', id: 'gw1/T1 0/0/0', group: 'chi-pop2', verdict: { state: 'down', reasons: ['LOS alarm', 'AIS alarm', 'dsx1LineStatusChange trap'] } } },
+      trap: v2('1.3.6.1.2.1.10.18.15.0.1', int('1.3.6.1.2.1.10.18.6.1.10.10', 64 + 8), {
+        oid: '1.3.6.1.2.1.10.18.6.1.16.10',
+        type: 'timeticks',
+        value: 99,
+      }),
+      want: {
+        event: 'dsx1LineStatusChange',
+        kind: 'ds1',
+        object: 'T1 0/0/0',
+        state: 'LOS, AIS',
+        link: {
+          kind: 'ds1',
+          id: 'gw1/T1 0/0/0',
+          group: 'chi-pop2',
+          verdict: { state: 'down', reasons: ['LOS alarm', 'AIS alarm', 'dsx1LineStatusChange trap'] },
+        },
+      },
     },
     {
       name: 'dsx1LineStatusChange RAI only: degraded',
       trap: v2('1.3.6.1.2.1.10.18.15.0.1', int('1.3.6.1.2.1.10.18.6.1.10.11', 2)),
-      want: { object: 'ds1 11', state: 'RAI', link: { id: 'gw1/ds1 11', verdict: { state: 'degraded', reasons: ['RAI alarm', 'dsx1LineStatusChange trap'] } } },
+      want: {
+        object: 'ds1 11',
+        state: 'RAI',
+        link: { id: 'gw1/ds1 11', verdict: { state: 'degraded', reasons: ['RAI alarm', 'dsx1LineStatusChange trap'] } },
+      },
     },
     {
       name: 'dsx1LineStatusChange no alarm: ok',
@@ -79,7 +134,14 @@ describe('translateTrap', () => {
         int(`${RTT}.5.20.1`, 390),
         int(`${RTT}.6.20.1`, 380),
       ),
-      want: { event: 'rttMonNotification', kind: 'ipsla', object: '20', state: 'MOS 3.4 < 3.8', text: 'IP SLA 20 (to-nyc-sbc) on gw1: MOS 3.4 < 3.8', link: { kind: 'ipsla', id: 'gw1/20', verdict: { state: 'degraded', reasons: ['MOS 3.4 < 3.8', 'rttMonNotification trap'] } } },
+      want: {
+        event: 'rttMonNotification',
+        kind: 'ipsla',
+        object: '20',
+        state: 'MOS 3.4 < 3.8',
+        text: 'IP SLA 20 (to-nyc-sbc) on gw1: MOS 3.4 < 3.8',
+        link: { kind: 'ipsla', id: 'gw1/20', verdict: { state: 'degraded', reasons: ['MOS 3.4 < 3.8', 'rttMonNotification trap'] } },
+      },
     },
     {
       name: 'rttMonNotification timeout: down',
@@ -88,24 +150,55 @@ describe('translateTrap', () => {
     },
     {
       name: 'rttMonNotification cleared (occurred = false): ok',
-      trap: v2('1.3.6.1.4.1.9.9.42.2.0.5', int(`${RTT}.2.20.1`, 11), int(`${RTT}.10.20.1`, 2), int(`${RTT}.9.20.1`, 12), int(`${RTT}.5.20.1`, 20)),
+      trap: v2(
+        '1.3.6.1.4.1.9.9.42.2.0.5',
+        int(`${RTT}.2.20.1`, 11),
+        int(`${RTT}.10.20.1`, 2),
+        int(`${RTT}.9.20.1`, 12),
+        int(`${RTT}.5.20.1`, 20),
+      ),
       want: { state: 'ICPIF 12 > 20 cleared', link: { id: 'gw1/20', verdict: { state: 'ok', reasons: [] } } },
     },
     {
       name: 'rttMonThresholdNotification (older IOS): over threshold',
       trap: v2('1.3.6.1.4.1.9.9.42.2.0.3', str('1.3.6.1.4.1.9.9.42.1.2.1.1.3.5', 'core'), int('1.3.6.1.4.1.9.9.42.1.2.9.1.7.5', 1)),
-      want: { object: '5', state: 'over threshold', link: { verdict: { state: 'degraded', reasons: ['over threshold', 'rttMonThresholdNotification trap'] } } },
+      want: {
+        object: '5',
+        state: 'over threshold',
+        link: { verdict: { state: 'degraded', reasons: ['over threshold', 'rttMonThresholdNotification trap'] } },
+      },
     },
     {
       name: 'dialCtlPeerCallInformation: a voice event with the disconnect text, no link',
-      trap: v2('1.3.6.1.2.1.10.21.2.0.1', int('1.3.6.1.2.1.10.21.1.2.1.1.1.4', 4), str('1.3.6.1.2.1.10.21.1.2.2.1.8.4', 'normal call clearing')),
-      want: { event: 'dialCtlPeerCallInformation', kind: 'voice', object: '4', state: 'call ended', text: 'call ended on gw1 (4): normal call clearing', link: undefined },
+      trap: v2(
+        '1.3.6.1.2.1.10.21.2.0.1',
+        int('1.3.6.1.2.1.10.21.1.2.1.1.1.4', 4),
+        str('1.3.6.1.2.1.10.21.1.2.2.1.8.4', 'normal call clearing'),
+      ),
+      want: {
+        event: 'dialCtlPeerCallInformation',
+        kind: 'voice',
+        object: '4',
+        state: 'call ended',
+        text: 'call ended on gw1 (4): normal call clearing',
+        link: undefined,
+      },
     },
-    { name: 'cvdcPoorQoVNotification', trap: v2('1.3.6.1.4.1.9.9.63.2.0.1', int('1.3.6.1.4.1.9.9.63.1.3.1.1.1.77', 1)), want: { kind: 'voice', state: 'poor quality of voice', object: '77' } },
+    {
+      name: 'cvdcPoorQoVNotification',
+      trap: v2('1.3.6.1.4.1.9.9.63.2.0.1', int('1.3.6.1.4.1.9.9.63.1.3.1.1.1.77', 1)),
+      want: { kind: 'voice', state: 'poor quality of voice', object: '77' },
+    },
     {
       name: 'an unknown notification is kept with its raw varbinds',
       trap: v2('1.3.6.1.4.1.99999.0.4', str('1.3.6.1.4.1.99999.1.1', 'PSU 2 failed')),
-      want: { event: 'unknown', kind: 'other', trapOid: '1.3.6.1.4.1.99999.0.4', key: 'other:1.3.6.1.4.1.99999.0.4', varbinds: [{ oid: '1.3.6.1.4.1.99999.1.1', type: 'octets', value: 'PSU 2 failed' }] },
+      want: {
+        event: 'unknown',
+        kind: 'other',
+        trapOid: '1.3.6.1.4.1.99999.0.4',
+        key: 'other:1.3.6.1.4.1.99999.0.4',
+        varbinds: [{ oid: '1.3.6.1.4.1.99999.1.1', type: 'octets', value: 'PSU 2 failed' }],
+      },
     },
   ])('$name', ({ trap, want }) => {
     const event = translateTrap(trap, device) as unknown as Record<string, unknown>;
@@ -124,12 +217,25 @@ describe('translateTrap', () => {
   });
 
   it('a v1 linkDown carries its varbinds without the v2 header', () => {
-    const trap: ReceivedTrap = { version: '1', pdu: 'trap', source: '10.1.1.1', v1: { enterprise: '1.3.6.1.4.1.9', generic: 2, specific: 0, agentAddr: '10.1.1.1', uptime: 500 }, varbinds: [int(`${IF}.1.1`, 1)] };
-    expect(translateTrap(trap, device)).toMatchObject({ event: 'linkDown', object: 'Gi0/0', uptime: 500, link: { verdict: { state: 'down' } } });
+    const trap: ReceivedTrap = {
+      version: '1',
+      pdu: 'trap',
+      source: '10.1.1.1',
+      v1: { enterprise: '1.3.6.1.4.1.9', generic: 2, specific: 0, agentAddr: '10.1.1.1', uptime: 500 },
+      varbinds: [int(`${IF}.1.1`, 1)],
+    };
+    expect(translateTrap(trap, device)).toMatchObject({
+      event: 'linkDown',
+      object: 'Gi0/0',
+      uptime: 500,
+      link: { verdict: { state: 'down' } },
+    });
   });
 
   it('a v2c notification without snmpTrapOID.0 is malformed', () => {
-    expect(() => translateTrap({ version: '2c', pdu: 'trap', source: '10.1.1.1', varbinds: [int(`${IF}.1.1`, 1)] }, device)).toThrow(TrapFormatError);
+    expect(() => translateTrap({ version: '2c', pdu: 'trap', source: '10.1.1.1', varbinds: [int(`${IF}.1.1`, 1)] }, device)).toThrow(
+      TrapFormatError,
+    );
   });
 });
 
@@ -164,6 +270,8 @@ describe('eventMetric', () => {
   it('bounds the stored varbinds and writes Counter64 values as text', () => {
     const big = Array.from({ length: 200 }, (_, i) => str(`1.3.6.1.4.1.99999.1.${i}`, 'x'.repeat(50)));
     expect(varbindsJson(big).length).toBe(4096);
-    expect(varbindsJson([{ oid: '1.3', type: 'counter64', value: 2n ** 64n - 1n }])).toBe('[{"oid":"1.3","type":"counter64","value":"18446744073709551615"}]');
+    expect(varbindsJson([{ oid: '1.3', type: 'counter64', value: 2n ** 64n - 1n }])).toBe(
+      '[{"oid":"1.3","type":"counter64","value":"18446744073709551615"}]',
+    );
   });
 });

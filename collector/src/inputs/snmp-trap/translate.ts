@@ -22,7 +22,13 @@ export interface ReceivedTrap {
   /** UDP source address: what the inventory is matched on (never a field inside the packet). */
   readonly source: string;
   /** SNMPv1 Trap-PDU header fields; v2c/v3 carry the same in their first two varbinds. */
-  readonly v1?: { readonly enterprise: string; readonly generic: number; readonly specific: number; readonly agentAddr: string; readonly uptime: number };
+  readonly v1?: {
+    readonly enterprise: string;
+    readonly generic: number;
+    readonly specific: number;
+    readonly agentAddr: string;
+    readonly uptime: number;
+  };
   readonly varbinds: readonly TrapVarbind[];
 }
 
@@ -94,8 +100,10 @@ function column(varbinds: readonly TrapVarbind[], columnOid: string): { instance
   return vb && { instance: vb.oid.slice(prefix.length), value: vb.value };
 }
 
-const int = (value: SnmpValue | undefined): number | undefined => (typeof value === 'number' && Number.isSafeInteger(value) ? value : undefined);
-const positiveInt = (text: string | undefined): number | undefined => (text !== undefined && /^[1-9]\d{0,9}$/.test(text) ? Number(text) : undefined);
+const int = (value: SnmpValue | undefined): number | undefined =>
+  typeof value === 'number' && Number.isSafeInteger(value) ? value : undefined;
+const positiveInt = (text: string | undefined): number | undefined =>
+  text !== undefined && /^[1-9]\d{0,9}$/.test(text) ? Number(text) : undefined;
 
 const linkGroup = (device: TrapDevice) => device.tags.site || device.tags.region || device.device;
 
@@ -112,7 +120,12 @@ function interfaceOf(payload: readonly TrapVarbind[], device: TrapDevice): { ifI
   return { ifIndex, name };
 }
 
-function linkEvent(event: 'linkDown' | 'linkUp', trapOid: string, payload: readonly TrapVarbind[], device: TrapDevice): Omit<TrapEvent, 'varbinds'> {
+function linkEvent(
+  event: 'linkDown' | 'linkUp',
+  trapOid: string,
+  payload: readonly TrapVarbind[],
+  device: TrapDevice,
+): Omit<TrapEvent, 'varbinds'> {
   const { ifIndex, name } = interfaceOf(payload, device);
   const admin = int(column(payload, COLUMNS.ifAdminStatus)?.value);
   const oper = int(column(payload, COLUMNS.ifOperStatus)?.value);
@@ -129,7 +142,17 @@ function linkEvent(event: 'linkDown' | 'linkUp', trapOid: string, payload: reado
     state,
     text,
     key: ifIndex === undefined ? `interface:?` : `interface:${ifIndex}`,
-    ...(ifIndex !== undefined ? { ifIndex, link: { kind: 'interface', id: `${device.device}/${name}`, group: linkGroup(device), verdict: { state: down ? 'down' : 'ok', reasons } } } : {}),
+    ...(ifIndex !== undefined
+      ? {
+          ifIndex,
+          link: {
+            kind: 'interface',
+            id: `${device.device}/${name}`,
+            group: linkGroup(device),
+            verdict: { state: down ? 'down' : 'ok', reasons },
+          },
+        }
+      : {}),
   };
 }
 
@@ -144,7 +167,8 @@ function ds1Event(trapOid: string, payload: readonly TrapVarbind[], device: Trap
   const span = ifIndex === undefined ? '' : device.ifName(ifIndex) || `ds1 ${ifIndex}`;
   const alarms = bits === undefined ? [] : decodeLineStatus(bits);
   const polled = ds1Rule.evaluate({ alarms: alarms.join(',') });
-  const verdict: Verdict = polled.state === 'ok' ? polled : { state: polled.state, reasons: [...polled.reasons, 'dsx1LineStatusChange trap'] };
+  const verdict: Verdict =
+    polled.state === 'ok' ? polled : { state: polled.state, reasons: [...polled.reasons, 'dsx1LineStatusChange trap'] };
   const state = bits === undefined ? 'unknown' : alarms.length ? alarms.join(', ') : 'no alarm';
   return {
     event: 'dsx1LineStatusChange',
@@ -154,21 +178,34 @@ function ds1Event(trapOid: string, payload: readonly TrapVarbind[], device: Trap
     state,
     text: `DS1 ${span || 'unknown span'} on ${device.device}: ${state}`,
     key: `ds1:${ifIndex ?? '?'}`,
-    ...(ifIndex !== undefined && bits !== undefined ? { ifIndex, link: { kind: ds1Rule.kind, id: `${device.device}/${span}`, group: ds1Rule.group(device.tags), verdict } } : {}),
+    ...(ifIndex !== undefined && bits !== undefined
+      ? { ifIndex, link: { kind: ds1Rule.kind, id: `${device.device}/${span}`, group: ds1Rule.group(device.tags), verdict } }
+      : {}),
   };
 }
 
 const truth = (value: SnmpValue | undefined): boolean | undefined => (value === 1 ? true : value === 2 ? false : undefined);
 
 /** What an IP SLA notification says: the condition, whether it is occurring, and how bad. */
-function slaCondition(event: NotificationName, payload: readonly TrapVarbind[]): { occurred?: boolean; condition: string; severity: 'down' | 'degraded' } {
+function slaCondition(
+  event: NotificationName,
+  payload: readonly TrapVarbind[],
+): { occurred?: boolean; condition: string; severity: 'down' | 'degraded' } {
   switch (event) {
     case 'rttMonTimeoutNotification':
       return { occurred: truth(column(payload, COLUMNS.rttMonCtrlOperTimeoutOccurred)?.value), condition: 'timeout', severity: 'down' };
     case 'rttMonConnectionChangeNotification':
-      return { occurred: truth(column(payload, COLUMNS.rttMonCtrlOperConnectionLostOccurred)?.value), condition: 'connection loss', severity: 'down' };
+      return {
+        occurred: truth(column(payload, COLUMNS.rttMonCtrlOperConnectionLostOccurred)?.value),
+        condition: 'connection loss',
+        severity: 'down',
+      };
     case 'rttMonThresholdNotification':
-      return { occurred: truth(column(payload, COLUMNS.rttMonCtrlOperOverThresholdOccurred)?.value), condition: 'over threshold', severity: 'degraded' };
+      return {
+        occurred: truth(column(payload, COLUMNS.rttMonCtrlOperOverThresholdOccurred)?.value),
+        condition: 'over threshold',
+        severity: 'degraded',
+      };
     default: {
       const reactVar = int(column(payload, COLUMNS.rttMonReactVar)?.value);
       const name = (reactVar !== undefined && RTT_REACT_VARS[reactVar]) || `reaction ${reactVar ?? '?'}`;
@@ -182,13 +219,30 @@ function slaCondition(event: NotificationName, payload: readonly TrapVarbind[]):
           : reactVar === 6
             ? `MOS ${value / 100}${falling !== undefined ? ` < ${falling / 100}` : ''}`
             : `${name} ${value}${rising !== undefined ? ` > ${rising}` : ''}`;
-      return { occurred: truth(column(payload, COLUMNS.rttMonReactOccurred)?.value), condition, severity: reactVar === 7 || reactVar === 8 ? 'down' : 'degraded' };
+      return {
+        occurred: truth(column(payload, COLUMNS.rttMonReactOccurred)?.value),
+        condition,
+        severity: reactVar === 7 || reactVar === 8 ? 'down' : 'degraded',
+      };
     }
   }
 }
 
-function slaEvent(event: NotificationName, trapOid: string, payload: readonly TrapVarbind[], device: TrapDevice): Omit<TrapEvent, 'varbinds'> {
-  const index = [COLUMNS.rttMonCtrlAdminTag, COLUMNS.rttMonReactVar, COLUMNS.rttMonReactOccurred, COLUMNS.rttMonCtrlOperOverThresholdOccurred, COLUMNS.rttMonCtrlOperTimeoutOccurred, COLUMNS.rttMonCtrlOperConnectionLostOccurred, COLUMNS.rttMonHistoryCollectionAddress]
+function slaEvent(
+  event: NotificationName,
+  trapOid: string,
+  payload: readonly TrapVarbind[],
+  device: TrapDevice,
+): Omit<TrapEvent, 'varbinds'> {
+  const index = [
+    COLUMNS.rttMonCtrlAdminTag,
+    COLUMNS.rttMonReactVar,
+    COLUMNS.rttMonReactOccurred,
+    COLUMNS.rttMonCtrlOperOverThresholdOccurred,
+    COLUMNS.rttMonCtrlOperTimeoutOccurred,
+    COLUMNS.rttMonCtrlOperConnectionLostOccurred,
+    COLUMNS.rttMonHistoryCollectionAddress,
+  ]
     .map((c) => positiveInt(column(payload, c)?.instance.split('.')[0]))
     .find((n) => n !== undefined);
   const tag = column(payload, COLUMNS.rttMonCtrlAdminTag)?.value;
@@ -205,7 +259,9 @@ function slaEvent(event: NotificationName, trapOid: string, payload: readonly Tr
     state,
     text: `${label} on ${device.device}: ${state}`,
     key: `ipsla:${object || '?'}`,
-    ...(index !== undefined && occurred !== undefined ? { link: { kind: 'ipsla', id: `${device.device}/${object}`, group: linkGroup(device), verdict } } : {}),
+    ...(index !== undefined && occurred !== undefined
+      ? { link: { kind: 'ipsla', id: `${device.device}/${object}`, group: linkGroup(device), verdict } }
+      : {}),
   };
 }
 
@@ -216,20 +272,46 @@ const VOICE_STATES: Partial<Record<NotificationName, string>> = {
   cvdcPoorQoVNotification: 'poor quality of voice',
 };
 
-function voiceEvent(event: NotificationName, trapOid: string, payload: readonly TrapVarbind[], device: TrapDevice): Omit<TrapEvent, 'varbinds'> {
+function voiceEvent(
+  event: NotificationName,
+  trapOid: string,
+  payload: readonly TrapVarbind[],
+  device: TrapDevice,
+): Omit<TrapEvent, 'varbinds'> {
   // These are indexed by dial peer, call or ifIndex: the first varbind's instance names the object.
   const first = payload[0]?.oid;
   const prefixEnd = first ? first.lastIndexOf('.') : -1;
   const object = first && prefixEnd > 0 ? first.slice(prefixEnd + 1) : '';
   const cause = column(payload, COLUMNS.dialCtlPeerStatsLastDisconnectText)?.value;
   const state = VOICE_STATES[event] ?? event;
-  return { event, trapOid, kind: 'voice', object, state, text: `${state} on ${device.device}${object ? ` (${object})` : ''}${cause !== undefined && String(cause) ? `: ${String(cause)}` : ''}`, key: `voice:${event}:${object}` };
+  return {
+    event,
+    trapOid,
+    kind: 'voice',
+    object,
+    state,
+    text: `${state} on ${device.device}${object ? ` (${object})` : ''}${cause !== undefined && String(cause) ? `: ${String(cause)}` : ''}`,
+    key: `voice:${event}:${object}`,
+  };
 }
 
-function deviceEvent(event: 'coldStart' | 'warmStart' | 'authenticationFailure' | 'egpNeighborLoss', trapOid: string, device: TrapDevice): Omit<TrapEvent, 'varbinds'> {
+function deviceEvent(
+  event: 'coldStart' | 'warmStart' | 'authenticationFailure' | 'egpNeighborLoss',
+  trapOid: string,
+  device: TrapDevice,
+): Omit<TrapEvent, 'varbinds'> {
   const restart = event === 'coldStart' || event === 'warmStart';
   const state = restart ? 'restarted' : event === 'authenticationFailure' ? 'authentication failure' : 'EGP neighbour lost';
-  return { event, trapOid, kind: 'device', object: '', state, text: `${event} from ${device.device}`, key: `device:${event}`, ...(restart ? { counterRestart: true } : {}) };
+  return {
+    event,
+    trapOid,
+    kind: 'device',
+    object: '',
+    state,
+    text: `${event} from ${device.device}`,
+    key: `device:${event}`,
+    ...(restart ? { counterRestart: true } : {}),
+  };
 }
 
 /** Throws TrapFormatError for a v2c/v3 notification without snmpTrapOID.0 (RFC 3416 requires it). */
@@ -264,14 +346,24 @@ export function translateTrap(trap: ReceivedTrap, device: TrapDevice): TrapEvent
       event = voiceEvent(name, trapOid, payload, device);
       break;
     default:
-      event = { event: 'unknown', trapOid, kind: 'other', object: '', state: 'unknown', text: `notification ${trapOid} from ${device.device}`, key: `other:${trapOid}` };
+      event = {
+        event: 'unknown',
+        trapOid,
+        kind: 'other',
+        object: '',
+        state: 'unknown',
+        text: `notification ${trapOid} from ${device.device}`,
+        key: `other:${trapOid}`,
+      };
   }
   return { ...event, ...(uptime !== undefined ? { uptime } : {}), varbinds: payload };
 }
 
 /** Raw varbinds as stored: JSON, bigints as text, bounded so one odd trap cannot write a huge point. */
 export function varbindsJson(varbinds: readonly TrapVarbind[], maxChars = 4096): string {
-  const json = JSON.stringify(varbinds.map((vb) => ({ oid: vb.oid, type: vb.type, value: typeof vb.value === 'bigint' ? vb.value.toString() : vb.value })));
+  const json = JSON.stringify(
+    varbinds.map((vb) => ({ oid: vb.oid, type: vb.type, value: typeof vb.value === 'bigint' ? vb.value.toString() : vb.value })),
+  );
   return json.length <= maxChars ? json : `${json.slice(0, maxChars - 1)}…`;
 }
 
