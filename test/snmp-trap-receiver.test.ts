@@ -52,7 +52,14 @@ const dropped = (reason: string) => promValue(bench, 'callboard_snmp_traps_dropp
 const events = (event: string) => promValue(bench, 'callboard_snmp_trap_events_total', { input: 'traps', event });
 
 beforeAll(async () => {
-  bench = await startTrapBench({ routerHost: ROUTER, interfaces });
+  bench = await startTrapBench({
+    routerHost: ROUTER,
+    interfaces,
+    alerting: {
+      evaluationInterval: '200ms',
+      rules: [{ name: 'interface-down', kind: 'link', match: ['kind=interface'], resolveAfter: '0s' }],
+    },
+  });
 });
 afterAll(async () => {
   await bench?.stop();
@@ -89,6 +96,20 @@ describe('snmp-trap input with real snmptrap / snmpinform', () => {
     } finally {
       live.close();
     }
+  });
+
+  it('a trap-reported link state triggers a link alert rule, and the clearing trap resolves it', async () => {
+    type Alert = { labels: Record<string, string>; state: string };
+    const alert = async () =>
+      ((await bench.get('/api/v1/alerts')) as { alerts: Alert[] }).alerts.find((a) => a.labels.link === 'rtr1/Se0/0/0');
+    await snmpCommand('snmptrap', [...v2c(ROUTER), bench.trapTarget, ...linkTrapArgs('linkDown', 3)]);
+    const firing = await waitFor(async () => ((await alert())?.state === 'firing' ? alert() : undefined), {
+      timeoutMs: 3000,
+      what: 'the interface-down alert firing',
+    });
+    expect(firing!.labels).toMatchObject({ alertname: 'interface-down', kind: 'interface', group: 'nyc-pop1' });
+    await snmpCommand('snmptrap', [...v2c(ROUTER), bench.trapTarget, ...linkTrapArgs('linkUp', 3)]);
+    await waitFor(async () => (await alert())?.state !== 'firing', { timeoutMs: 3000, what: 'the alert no longer firing' });
   });
 
   it('writes an annotation-friendly snmp_events point per notification', async () => {
@@ -129,8 +150,8 @@ describe('snmp-trap input with real snmptrap / snmpinform', () => {
     await waitFor(async () => (await link('rtr1/Gi0/1'))?.state === 'down', { timeoutMs: 1000, what: 'the v3 linkDown applied' });
     expect(await promValue(bench, 'callboard_snmp_traps_received_total', { input: 'traps', version: '3' })).toBe(1);
 
-    const inform = await inform(v3(V3.authKey), ...linkTrapArgs('linkUp', 2));
-    expect(inform.code, inform.stderr).toBe(0);
+    const acked = await inform(v3(V3.authKey), ...linkTrapArgs('linkUp', 2));
+    expect(acked.code, acked.stderr).toBe(0);
     await waitFor(async () => (await link('rtr1/Gi0/1'))?.state === 'ok', { timeoutMs: 1000, what: 'the v3 inform applied' });
 
     const authFailedBefore = await dropped('auth_failed');

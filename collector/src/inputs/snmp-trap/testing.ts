@@ -107,6 +107,8 @@ export interface TrapBenchOptions {
   snmpInterval?: string;
   health?: { hold?: string; staleAfter?: string };
   trap?: Record<string, unknown>;
+  /** The collector's `alerting` config, when a test checks that trap-driven link states page. */
+  alerting?: Record<string, unknown>;
   /** More polled routers: name → recording, each on its own loopback address. */
   extraRouters?: readonly { name: string; host: string; interfaces: readonly SimInterface[] }[];
 }
@@ -157,6 +159,7 @@ export async function startTrapBench(options: TrapBenchOptions): Promise<TrapBen
     log: { level: 'warn' },
     api: { port: 0, token: { env: 'CALLBOARD_TRAP_TOKEN' } },
     health: { hold: options.health?.hold ?? '30s', staleAfter: options.health?.staleAfter ?? '45s' },
+    ...(options.alerting ? { alerting: options.alerting } : {}),
     inputs: [
       {
         type: 'snmp',
