@@ -7,6 +7,12 @@ export const influxOutputSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9_]+$/, 'expected letters, digits and _')
     .default('callboard'),
+  /**
+   * true: the sink creates and keeps the database, retention policies and rollup CQs (InfluxDB 1.x
+   * OSS/Enterprise). false: the endpoint only takes writes (InfluxDB 2/3 v1 compatibility,
+   * VictoriaMetrics): no InfluxQL setup, no backfills, writes without `rp` (the default mapping).
+   */
+  manageLayout: z.boolean().default(true),
   username: z.string().optional(),
   password: secret.optional(),
   retention: z

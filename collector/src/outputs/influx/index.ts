@@ -397,7 +397,7 @@ export class InfluxSink implements Sink {
             );
           }
         }
-        if (this.#tracker.note(points.map(lineKey), Date.now())) this.#backfiller.kick();
+        if (this.#config.manageLayout && this.#tracker.note(points.map(lineKey), Date.now())) this.#backfiller.kick();
       },
       retrying: (outcome, attempt, delayMs) => {
         this.#spool?.markBacklog();
@@ -441,6 +441,7 @@ export class InfluxSink implements Sink {
   async #trySetup(): Promise<boolean> {
     try {
       const { version } = await pingInflux(this.#config);
+      if (!this.#config.manageLayout) return this.#writeOnly(version);
       const { ran, refused } = await applySetup(this.#influx, this.#layout);
       if (this.#state !== 'started') return false;
       this.#gate.open();
@@ -488,6 +489,20 @@ export class InfluxSink implements Sink {
       }
       return false;
     }
+  }
+
+  /** The endpoint answered /ping and takes writes; its layout is not ours to manage. */
+  #writeOnly(version: string): boolean {
+    if (this.#state !== 'started') return false;
+    this.#gate.open();
+    this.#metrics.up.set(1);
+    this.#setupComplete = true;
+    this.#setupFailures = 0;
+    this.#log.info(
+      { url: this.#config.url, version, database: this.#config.database },
+      'InfluxDB write endpoint reachable (manageLayout: false, no setup)',
+    );
+    return true;
   }
 
   /** Retries setup with backoff until it succeeds or the sink stops. */

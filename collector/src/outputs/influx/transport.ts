@@ -155,7 +155,8 @@ export class LineTransport implements BatchTransport<string> {
 
   constructor(config: InfluxOutputConfig) {
     const base = config.url.replace(/\/+$/, '');
-    this.#url = new URL(`${base}/write?${new URLSearchParams({ db: config.database, rp: RAW_RP, precision: 'ms' })}`);
+    const rp: Record<string, string> = config.manageLayout ? { rp: RAW_RP } : {};
+    this.#url = new URL(`${base}/write?${new URLSearchParams({ db: config.database, ...rp, precision: 'ms' })}`);
     this.#agent = new (this.#url.protocol === 'https:' ? https : http).Agent({ keepAlive: true, maxSockets: 1 });
     this.#headers = { 'content-type': 'text/plain; charset=utf-8' };
     if (config.username !== undefined) {
