@@ -80,6 +80,22 @@ describe('TrunkGroups', () => {
     expect(tg.process([ds1('T1 0/0/1', 'RAI')]).find((m) => m.measurement === 'trunk_group')!.fields).toMatchObject({ members_up: 2 });
   });
 
+  it("adds a span's calls and minutes in use since its last poll, never across a counter reset", () => {
+    const tg = new TrunkGroups(trunkGroupsSchema.parse([{ name: 'pstn-tdm', members: ['gw1/T1 0/0/0'], capacity: 23 }]));
+    const ds0 = (calls: number, seconds: number, time: number): Metric => ({
+      measurement: 'snmp_ds0',
+      tags: { device: 'gw1', span: 'T1 0/0/0' },
+      fields: { active: 5, total_calls: calls, time_in_use_s: seconds },
+      time,
+    });
+    const group = (m: Metric) => tg.process([m]).find((x) => x.measurement === 'trunk_group')!.fields;
+    expect(group(ds0(100, 6000, 0))).toMatchObject({ calls_attempts: 0, minutes: 0, calls_active: 5 });
+    expect(group(ds0(104, 6900, 15_000))).toMatchObject({ calls_attempts: 4, minutes: 15 });
+    // the gateway restarted: its counters start again, this interval counts nothing
+    expect(group(ds0(2, 60, 30_000))).toMatchObject({ calls_attempts: 0, minutes: 0 });
+    expect(group(ds0(3, 120, 45_000))).toMatchObject({ calls_attempts: 1, minutes: 1 });
+  });
+
   it('rejects a trunk in two groups, naming where', () => {
     const result = trunkGroupsSchema.safeParse([
       { name: 'g1', members: ['ss1/a'], capacity: 1 },

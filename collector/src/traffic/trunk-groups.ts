@@ -63,40 +63,58 @@ export const trunkGroup: MeasurementSchema = {
 };
 
 const COUNTS = ['calls_attempts', 'calls_answered', 'calls_failed', 'minutes'] as const;
+type Counts = Partial<Record<(typeof COUNTS)[number], number>>;
 
-/** What a member trunk last said: up or not (unknown until its status is seen), channels in use. */
+/** What a member trunk last said: up or not (unknown until its status is seen), channels in use, a span's call counters. */
 interface MemberLevel {
   up?: boolean;
   active: number;
+  totalCalls?: number;
+  timeInUseS?: number;
 }
 
 const ds1Rule = ds1SpanRule();
 
+/** Increase of a counter since the last poll; nothing on the first poll or when it went back (a reset or a restart). */
+function increase(before: number | undefined, now: unknown): number | undefined {
+  return typeof now === 'number' && before !== undefined && now >= before ? now - before : undefined;
+}
+
 /**
  * The measurements whose points belong to a member trunk, how the member is named in `members`,
- * and what the point says about it. SIP trunks: "<kamailio input>/<trunk>"; TDM spans:
- * "<snmp device>/<span>" (the span's ifName, e.g. "gw-tdm-1/T1 0/0/0").
+ * what the point says about it, and the counts it adds to the group's interval. SIP trunks:
+ * "<kamailio input>/<trunk>"; TDM spans: "<snmp device>/<span>" (the span's ifName, e.g.
+ * "gw-tdm-1/T1 0/0/0"), whose attempts and minutes are the increase of cpmDS1TotalCalls and
+ * cpmDS1TotalTimeInUse since the last poll.
  */
 const MEMBER_SOURCES: Readonly<
-  Record<string, { member(tags: Readonly<Record<string, string>>): string; update(level: MemberLevel, metric: Metric): void }>
+  Record<string, { member(tags: Readonly<Record<string, string>>): string; update(level: MemberLevel, metric: Metric): Counts }>
 > = {
   trunk_status: {
     member: (tags) => `${tags.switch}/${tags.trunk}`,
     update(level, metric) {
       level.up = metric.fields.up === 1;
       level.active = Number(metric.fields.calls_active ?? 0);
+      return Object.fromEntries(COUNTS.map((key) => [key, Number(metric.fields[key] ?? 0)]));
     },
   },
   snmp_ds1: {
     member: (tags) => `${tags.device}/${tags.span}`,
     update(level, metric) {
       level.up = ds1Rule.evaluate(metric.fields).state !== 'down';
+      return {};
     },
   },
   snmp_ds0: {
     member: (tags) => `${tags.device}/${tags.span}`,
     update(level, metric) {
-      level.active = Number(metric.fields.active ?? 0);
+      const { active, total_calls: calls, time_in_use_s: seconds } = metric.fields;
+      level.active = Number(active ?? 0);
+      const attempts = increase(level.totalCalls, calls);
+      const inUse = increase(level.timeInUseS, seconds);
+      level.totalCalls = typeof calls === 'number' ? calls : undefined;
+      level.timeInUseS = typeof seconds === 'number' ? seconds : undefined;
+      return { ...(attempts !== undefined ? { calls_attempts: attempts } : {}), ...(inUse !== undefined ? { minutes: inUse / 60 } : {}) };
     },
   },
 };
@@ -125,12 +143,12 @@ export class TrunkGroups {
       if (!group) return metric;
       let level = this.#latest.get(member);
       if (!level) this.#latest.set(member, (level = { active: 0 }));
-      source.update(level, metric);
+      const counts = source.update(level, metric);
       const sums = touched.get(group) ?? {
         time: metric.time,
         counts: { calls_attempts: 0, calls_answered: 0, calls_failed: 0, minutes: 0 },
       };
-      for (const key of COUNTS) sums.counts[key] += Number(metric.fields[key] ?? 0);
+      for (const key of COUNTS) sums.counts[key] += counts[key] ?? 0;
       sums.time = Math.max(sums.time, metric.time);
       touched.set(group, sums);
       return { ...metric, tags: { ...metric.tags, trunk_group: group.name } };
