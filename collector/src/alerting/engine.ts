@@ -5,7 +5,7 @@ import type { Logger } from '../lib/log.js';
 import type { Metric } from '../pipeline/metric.js';
 import { SEVERITIES, type AlertingConfig, type RuleConfig, type Severity } from './config.js';
 import { decide, groupOf, newGroup, type GroupAction, type GroupState } from './groups.js';
-import { inhibitor } from './inhibition.js';
+import { Inhibitor } from './inhibition.js';
 import { MaintenanceWindows } from './maintenance.js';
 import { matchesAll, type Labels, type Matcher } from './matchers.js';
 import { alertPoint, alertsMeasurement, labelsText } from './measurement.js';
@@ -61,6 +61,9 @@ export class AlertEngine {
   readonly #log: Logger;
   #timer: NodeJS.Timeout | undefined;
   #dirty = false;
+  /** Fingerprints by rule and instance key, so an evaluation hashes only instances it has not seen before. */
+  readonly #fingerprints = new Map<string, string>();
+  readonly #groupCache = new WeakMap<AlertRecord, { key: string; labels: Labels }>();
 
   constructor(private readonly options: AlertEngineOptions) {
     this.#config = options.config;
@@ -201,13 +204,14 @@ export class AlertEngine {
       const { rule } = evaluator;
       const timing = { forMs: evaluator.event ? 0 : rule.for, resolveAfterMs: rule.resolveAfter };
       for (const obs of evaluator.evaluate(now)) {
-        const labels = { ...obs.labels, ...rule.labels, alertname: rule.name, severity: rule.severity };
-        const fingerprint = fingerprintOf(labels);
+        const instance = `${rule.name}\u0000${obs.key}`;
+        let fingerprint = this.#fingerprints.get(instance);
+        if (fingerprint === undefined) this.#fingerprints.set(instance, (fingerprint = fingerprintOf(this.#labels(rule, obs.labels))));
         seen.add(fingerprint);
         let record = this.#records.get(fingerprint);
         if (!record) {
           if (!obs.active) continue;
-          record = { fingerprint, rule: rule.name, labels, annotations: {}, state: 'inactive', seen: now };
+          record = { fingerprint, rule: rule.name, labels: this.#labels(rule, obs.labels), annotations: {}, state: 'inactive', seen: now };
           this.#records.set(fingerprint, record);
         }
         record.seen = now;
@@ -242,12 +246,10 @@ export class AlertEngine {
   /** Inhibition, silences, maintenance windows; each alert newly held back is written to the notification log. */
   #suppress(now: number): void {
     const active = [...this.#records.values()].filter((r) => r.state === 'pending' || r.state === 'firing');
-    const sources = this.#config.inhibit.length
-      ? active.filter((r) => this.#config.inhibit.some((i) => matchesAll(i.source, r.labels)))
-      : [];
+    const inhibitor = new Inhibitor(this.#config.inhibit, active);
     for (const record of active) {
       const before = record.suppressedBy;
-      const by = sources.length ? inhibitor(this.#config.inhibit, record, sources) : undefined;
+      const by = inhibitor.inhibitorOf(record);
       const silence = by ? undefined : this.#silences.muting(record.labels, now);
       const window = by || silence ? undefined : this.#windows.muting(record.labels, now);
       record.suppressedBy = by
@@ -271,10 +273,19 @@ export class AlertEngine {
     }
   }
 
+  #labels(rule: RuleConfig, labels: Labels): Labels {
+    return { ...labels, ...rule.labels, alertname: rule.name, severity: rule.severity };
+  }
+
   #groupOf(record: AlertRecord): { key: string; labels: Labels } {
-    const rule = this.#rules.get(record.rule);
-    const event = rule?.kind === 'milestone';
-    return groupOf(record.labels, event ? Object.keys(record.labels) : (rule?.groupBy ?? this.#config.groupBy));
+    let group = this.#groupCache.get(record);
+    if (!group) {
+      const rule = this.#rules.get(record.rule);
+      const event = rule?.kind === 'milestone';
+      group = groupOf(record.labels, event ? Object.keys(record.labels) : (rule?.groupBy ?? this.#config.groupBy));
+      this.#groupCache.set(record, group);
+    }
+    return group;
   }
 
   #notifyGroups(now: number): void {
@@ -354,6 +365,8 @@ export class AlertEngine {
       }
     }
     if (this.#silences.prune(now)) this.#dirty = true;
+    // Series come and go (IADs replaced, trunks renamed): start over rather than grow without bound.
+    if (this.#fingerprints.size > 4 * this.#records.size + 100_000) this.#fingerprints.clear();
   }
 
   #view(record: AlertRecord): AlertView {

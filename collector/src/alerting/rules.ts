@@ -8,6 +8,8 @@ import { matchesAll, type Labels } from './matchers.js';
 
 /** What a rule says about one of its instances (a link, a series, an input) at an evaluation. */
 export interface Observation {
+  /** Identity of the instance within its rule (series key, link id, input name): equal keys, equal labels. */
+  key: string;
   labels: Labels;
   active: boolean;
   value?: number;
@@ -41,7 +43,12 @@ function linkRule(rule: Extract<RuleConfig, { kind: 'link' }>, links: () => read
         const labels = { kind: link.kind, group: link.group, link: link.id.slice(link.kind.length + 1) };
         if (!matchesAll(rule.match, labels)) return [];
         return [
-          { labels, active: (rule.states as readonly string[]).includes(link.state), detail: [link.state, ...link.reasons].join(': ') },
+          {
+            key: link.id,
+            labels,
+            active: (rule.states as readonly string[]).includes(link.state),
+            detail: [link.state, ...link.reasons].join(': '),
+          },
         ];
       }),
   };
@@ -56,7 +63,9 @@ function thresholdRule(rule: Extract<RuleConfig, { kind: 'threshold' }>): RuleEv
     observe(metric, now) {
       if (metric.measurement !== rule.measurement || !matchesAll(rule.where, metric.tags)) return;
       const first = metric.fields[rule.when[0]!.field];
-      series.set(seriesKey(metric.measurement, metric.tags), {
+      const key = seriesKey(metric.measurement, metric.tags);
+      series.set(key, {
+        key,
         labels: metric.tags,
         active: rule.when.every((c) => holds(c, metric.fields)),
         value: typeof first === 'number' ? first : undefined,
@@ -67,7 +76,7 @@ function thresholdRule(rule: Extract<RuleConfig, { kind: 'threshold' }>): RuleEv
       const out: Observation[] = [];
       for (const [key, s] of series) {
         if (now - s.seen > rule.staleAfter) series.delete(key);
-        else out.push({ labels: s.labels, active: s.active, value: s.value });
+        else out.push(s);
       }
       return out;
     },
@@ -93,27 +102,29 @@ function sourceRule(rule: Extract<RuleConfig, { kind: 'source' }>): RuleEvaluato
     evaluate: (now) =>
       [...inputs.values()].map((s) => {
         const silent = rule.noDataFor !== undefined && now - s.seen > rule.noDataFor;
-        return { labels: s.labels, active: !s.up || silent, value: s.up && !silent ? 1 : 0 };
+        return { key: s.labels.input ?? '', labels: s.labels, active: !s.up || silent, value: s.up && !silent ? 1 : 0 };
       }),
   };
 }
 
 function noDataRule(rule: Extract<RuleConfig, { kind: 'no_data' }>): RuleEvaluator {
-  const series = new Map<string, { labels: Labels; seen: number }>();
+  const series = new Map<string, { key: string; labels: Labels; seen: number }>();
   return {
     rule,
     event: false,
     observe(metric, now) {
       if (metric.measurement !== rule.measurement || !matchesAll(rule.where, metric.tags)) return;
-      series.set(seriesKey(metric.measurement, metric.tags), { labels: metric.tags, seen: now });
+      const key = seriesKey(metric.measurement, metric.tags);
+      series.set(key, { key, labels: metric.tags, seen: now });
     },
     /** A series that was silent when the collector stopped is still silent until it reports again. */
     restore(labels) {
       const key = seriesKey(rule.measurement, labels);
-      if (!series.has(key)) series.set(key, { labels, seen: -Infinity });
+      if (!series.has(key)) series.set(key, { key, labels, seen: -Infinity });
     },
     evaluate: (now) =>
       [...series.values()].map((s) => ({
+        key: s.key,
         labels: s.labels,
         active: now - s.seen > rule.after,
         value: Number.isFinite(s.seen) ? (now - s.seen) / 1000 : undefined,
@@ -131,6 +142,7 @@ function milestoneRule(rule: Extract<RuleConfig, { kind: 'milestone' }>): RuleEv
       if (metric.measurement !== milestone.measurement || !matchesAll(rule.where, metric.tags)) return;
       const labels = { source: metric.tags.source ?? '', target: metric.tags.target ?? '', day: String(metric.fields.day ?? '') };
       events.push({
+        key: JSON.stringify(labels),
         labels,
         active: true,
         value: typeof metric.fields.value === 'number' ? metric.fields.value : undefined,
