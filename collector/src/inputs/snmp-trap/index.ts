@@ -26,7 +26,12 @@ const configSchema = z
     type: z.literal('snmp-trap'),
     name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, "_", "." or "-"'),
     /** 1162 runs unprivileged; production devices send to 162 (see README). */
-    listen: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(1).max(65535).default(1162) }).prefault({}),
+    listen: z
+      .strictObject({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(1, 'expected a port 1–65535 (0 is not possible: net-snmp takes it as 162)').max(65535).default(1162),
+      })
+      .prefault({}),
     /** v1/v2c communities accepted ({env}/{file} secrets). */
     communities: z.array(secret).default([]),
     /** v3 USM users (traps and informs). */

@@ -131,7 +131,7 @@ export class TrapReceiver {
                   try {
                     listener(...args);
                   } catch (error) {
-                    const rinfo = args[2] as dgram.RemoteInfo | undefined;
+                    const rinfo = args[1] as dgram.RemoteInfo | undefined; // ('message', msg, rinfo)
                     handlers.onReject('malformed', rinfo?.address, error instanceof Error ? error.message : String(error));
                   }
                 },

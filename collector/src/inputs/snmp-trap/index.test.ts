@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../config.js';
+
+const trapInput = (extra: Record<string, unknown>) => parseConfig({ inputs: [{ type: 'snmp-trap', name: 'traps', ...extra }] }).inputs[0];
+const problems = (extra: Record<string, unknown>) => {
+  try {
+    trapInput(extra);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe('snmp-trap config', () => {
+  it('defaults: 127.0.0.1:1162, unknown sources dropped, storm limits', () => {
+    process.env.CALLBOARD_TRAP_CONFIG_COMMUNITY = 'c0mmunity-1';
+    expect(trapInput({ communities: [{ env: 'CALLBOARD_TRAP_CONFIG_COMMUNITY' }] })).toMatchObject({
+      listen: { host: '127.0.0.1', port: 1162 },
+      acceptUnknownSources: false,
+      storm: { ratePerSecond: 100, burst: 500, maxPendingPerSource: 10_000 },
+    });
+  });
+
+  it('needs a community or a user, secrets by reference, privKey for authPriv; errors name the path', () => {
+    expect(problems({})).toEqual(['inputs[0]: give communities (v1/v2c) or users (v3): without either no notification is accepted']);
+    expect(problems({ communities: ['public'] })).toEqual([
+      'inputs[0].communities[0]: expected {env: NAME} or {file: PATH}; secrets are not written in the config itself',
+    ]);
+    process.env.CALLBOARD_TRAP_CONFIG_AUTH = 'auth-key-1234';
+    expect(problems({ users: [{ user: 'noc', authKey: { env: 'CALLBOARD_TRAP_CONFIG_AUTH' } }] })).toEqual([
+      'inputs[0].users[0].privKey: authPriv needs privKey',
+    ]);
+    expect(
+      problems({ users: [{ user: 'noc', level: 'authNoPriv', authKey: { env: 'CALLBOARD_TRAP_CONFIG_AUTH' } }], listen: { port: 0 } }),
+    ).toEqual(['inputs[0].listen.port: expected a port 1–65535 (0 is not possible: net-snmp takes it as 162)']);
+  });
+});
