@@ -133,7 +133,7 @@ describe('docker-compose.yml', () => {
     expect(services.grafana!.environment!.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH).toBe(
       '/var/lib/grafana/dashboards/callboard/noc-wall.json',
     );
-    expect(services.grafana!.environment!.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS.split(',')).toContain(PLUGIN_ID);
+    expect(services.grafana!.environment!.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS!.split(',')).toContain(PLUGIN_ID);
     // The sim-cdr volume: written by the simulator, read by the collector where docker-sim.yaml looks.
     const cdrOut = services['sim-cdr']!.command![services['sim-cdr']!.command!.indexOf('--out') + 1];
     expect(bindMounts(services['sim-cdr']!)).toContainEqual({ source: 'sim-cdr', target: cdrOut, mode: undefined });
@@ -160,6 +160,8 @@ describe('docker-compose.yml', () => {
     expect(production.api.port).toBe(8089);
     const sim = loadConfig(join(ROOT, 'collector/examples/docker-sim.yaml'));
     expect(sim.inputs.map((i) => i.type).sort()).toEqual(['cdr', 'snmp']);
+    const cdrOut = services['sim-cdr']!.command![services['sim-cdr']!.command!.indexOf('--out') + 1]!;
+    expect((sim.inputs.find((i) => i.type === 'cdr') as { paths: string[] }).paths.every((p) => p.startsWith(`${cdrOut}/`))).toBe(true);
     const snmprecDir = bindMounts(services['sim-snmp']!).find((m) => m.target === '/recordings')!.source;
     expect(existsSync(join(ROOT, snmprecDir, 'voice-sla-gw.snmprec'))).toBe(true);
   });
