@@ -267,6 +267,14 @@ describe('eventMetric', () => {
     expect(eventMetric(translateTrap(trap, device), trap, device, 1).tags).not.toHaveProperty('object');
   });
 
+  it('an object name from the packet becomes a valid, short tag value', () => {
+    const trap = v2('1.3.6.1.6.3.1.1.5.3', int(`${IF}.1.9`, 9), str(`${IF}.2.9`, `Serial\r\n0/9 ${'x'.repeat(200)}`));
+    const tags = eventMetric(translateTrap(trap, device), trap, device, 1).tags;
+    expect(tags.object).toBe(`Serial 0/9 ${'x'.repeat(128 - 'Serial\r\n0/9 '.length)}`);
+    const slash = v2('1.3.6.1.6.3.1.1.5.3', int(`${IF}.1.9`, 9), str(`${IF}.2.9`, 'odd\\'));
+    expect(eventMetric(translateTrap(slash, device), slash, device, 1).tags.object).toBe('odd');
+  });
+
   it('bounds the stored varbinds and writes Counter64 values as text', () => {
     const big = Array.from({ length: 200 }, (_, i) => str(`1.3.6.1.4.1.99999.1.${i}`, 'x'.repeat(50)));
     expect(varbindsJson(big).length).toBe(4096);

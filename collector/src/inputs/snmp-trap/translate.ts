@@ -367,12 +367,15 @@ export function varbindsJson(varbinds: readonly TrapVarbind[], maxChars = 4096):
   return json.length <= maxChars ? json : `${json.slice(0, maxChars - 1)}…`;
 }
 
+/** An object name as a tag: a name from the packet (ifDescr) may hold what line protocol cannot, and must stay short. */
+const tagValue = (name: string) => name.slice(0, 128).replace(/[\r\n]+/g, ' ').replace(/\\+$/, '');
+
 /** The `snmp_events` point: one per event, text and title ready for a Grafana annotation. */
 export function eventMetric(event: TrapEvent, trap: ReceivedTrap, device: TrapDevice, time: number): Metric {
   return {
     measurement: snmpEvents.measurement,
     // Empty tag values do not exist in InfluxDB: a device-wide event has no object tag.
-    tags: { ...device.tags, event: event.event, kind: event.kind, ...(event.object ? { object: event.object } : {}) },
+    tags: { ...device.tags, event: event.event, kind: event.kind, ...(tagValue(event.object) ? { object: tagValue(event.object) } : {}) },
     time,
     fields: {
       title: `${event.event} ${device.device}${event.object ? ` ${event.object}` : ''}`,
