@@ -85,3 +85,62 @@ describe('TrapReceiver', () => {
     expect(classify(Object.assign(new Error(error.message), { name: error.name }))).toBe(reason);
   });
 });
+
+describe('TrapReceiver and unauthenticated SNMPv3', () => {
+  it('refuses a v3 noAuthNoPriv trap with an empty user name (net-snmp would let it through)', async () => {
+    const { TAG, encodeInt, encodeOid, encodeUnsigned, tlv, varbind } = await import('../snmp/sim/ber.js');
+    const octets = (b: Buffer | string) => tlv(TAG.octets, Buffer.isBuffer(b) ? b : Buffer.from(b));
+    const engine = Buffer.from('8000000001020304', 'hex');
+    const usm = tlv(
+      TAG.sequence,
+      Buffer.concat([octets(engine), encodeInt(TAG.integer, 0), encodeInt(TAG.integer, 0), octets(''), octets(''), octets('')]),
+    );
+    const varbinds = tlv(
+      TAG.sequence,
+      Buffer.concat([
+        varbind(encodeOid('1.3.6.1.2.1.1.3.0'), encodeUnsigned(TAG.timeticks, 100n)),
+        varbind(encodeOid('1.3.6.1.6.3.1.1.4.1.0'), encodeOid('1.3.6.1.6.3.1.1.5.3')),
+        varbind(encodeOid('1.3.6.1.2.1.2.2.1.1.1'), encodeInt(TAG.integer, 1)),
+      ]),
+    );
+    const pdu = tlv(0xa7, Buffer.concat([encodeInt(TAG.integer, 1234), encodeInt(TAG.integer, 0), encodeInt(TAG.integer, 0), varbinds]));
+    const message = tlv(
+      TAG.sequence,
+      Buffer.concat([
+        encodeInt(TAG.integer, 3),
+        tlv(
+          TAG.sequence,
+          Buffer.concat([encodeInt(TAG.integer, 99), encodeInt(TAG.integer, 65507), octets(Buffer.from([0])), encodeInt(TAG.integer, 3)]),
+        ),
+        octets(usm),
+        tlv(TAG.sequence, Buffer.concat([octets(engine), octets(''), pdu])),
+      ]),
+    );
+    const port = await freePort('udp');
+    const traps: ReceivedTrap[] = [];
+    const rejects: RejectReason[] = [];
+    const receiver = new TrapReceiver(
+      {
+        host: '127.0.0.1',
+        port,
+        communities: [],
+        users: [
+          { user: 'noc', level: 'authPriv', authProtocol: 'sha', authKey: 'auth-key-123', privProtocol: 'aes', privKey: 'priv-key-123' },
+        ],
+        receiveBufferBytes: 65536,
+      },
+      { onTrap: (t) => void traps.push(t), onReject: (reason) => void rejects.push(reason), onSocketError() {} },
+    );
+    await receiver.start();
+    const { createSocket } = await import('node:dgram');
+    const sender = createSocket('udp4');
+    try {
+      sender.send(message, port, '127.0.0.1');
+      await expect.poll(() => rejects).toEqual(['unauthorized']);
+      expect(traps).toEqual([]);
+    } finally {
+      sender.close();
+      await receiver.stop();
+    }
+  });
+});

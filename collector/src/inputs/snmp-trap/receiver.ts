@@ -118,6 +118,7 @@ export class TrapReceiver {
   async start(): Promise<void> {
     const { options, handlers } = this;
     const transport = options.host.includes(':') ? 'udp6' : 'udp4';
+    const userNames = new Set(options.users.map((u) => u.user));
     const dgramModule = {
       createSocket: (type: 'udp4' | 'udp6') => {
         const socket = dgram.createSocket({ type, recvBufferSize: options.receiveBufferBytes });
@@ -149,6 +150,12 @@ export class TrapReceiver {
           return;
         }
         if (!data) return;
+        // net-snmp lets a v3 message with an empty user name and no authentication through (it is
+        // how engine discovery works): as a notification it is unauthenticated, so it is refused.
+        if (data.pdu.user !== undefined && !userNames.has(data.pdu.user)) {
+          handlers.onReject('unauthorized', data.rinfo.address, 'SNMPv3 notification without a configured user');
+          return;
+        }
         try {
           handlers.onTrap(toReceivedTrap(data.pdu, data.rinfo.address));
         } catch (failure) {
