@@ -97,7 +97,12 @@ export const ciscoPopMgmtProfile: Profile = {
   appliesTo: (d) => d.vendor === 'cisco',
   async poll(reader): Promise<ProfileOutput> {
     const names = Object.keys(POP_SCALARS) as (keyof typeof POP_SCALARS)[];
-    const [scalars, rows] = await Promise.all([reader.get(names.map((n) => POP_SCALARS[n])), walkColumns(reader, POP_DS1_COLUMNS, 24)]);
+    const [scalars, active] = await Promise.all([
+      reader.get(names.map((n) => POP_SCALARS[n])),
+      reader.walk(POP_DS1_COLUMNS.activeDs0s, 24),
+    ]);
+    // The other six per-DS1 columns only where the table has rows.
+    const rows = active.length > 0 ? await walkColumns(reader, POP_DS1_COLUMNS, 24) : new Map<string, Row>();
     const device: Record<string, number> = {};
     names.forEach((n, i) => {
       const value = num(scalars[i]);

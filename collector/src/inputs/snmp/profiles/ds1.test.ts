@@ -11,6 +11,8 @@ import { decodeLineStatus, ds1FromRows } from './ds1.js';
 import type { Row } from './profile.js';
 
 const FIXTURE = join(import.meta.dirname, '../../../../../test/fixtures/cisco-2811-t1.snmprec');
+// A Cisco router without T1/E1 (the real Catalyst 3560 recording): both profiles must stay cheap on it.
+const NO_TDM = join(import.meta.dirname, '../../../../../../shared/fixtures/snmprec/librenms_ios_c3560.snmprec');
 const gauge = (value: number): Varbind => ({ oid: '', type: 'gauge32', value });
 const text = (value: string): Varbind => ({ oid: '', type: 'octets', value });
 const row = (values: Record<string, Varbind>): Row => new Map(Object.entries(values));
@@ -81,7 +83,7 @@ describe('CISCO-POP-MGMT per-DS1 rows', () => {
 });
 
 describe('ds1 and cisco-pop-mgmt against the simulated T1 gateway', () => {
-  const sim = new SnmpSimulator({ files: [FIXTURE], advance: false });
+  const sim = new SnmpSimulator({ files: [FIXTURE, NO_TDM], advance: false });
   const client = new SnmpClient(1);
   let target: SnmpTarget;
   beforeAll(async () => {
@@ -133,6 +135,17 @@ describe('ds1 and cisco-pop-mgmt against the simulated T1 gateway', () => {
       alarm_count: 0,
       total_es: 12,
     });
+  });
+
+  it('costs a router without T1/E1 four requests for both profiles, and yields nothing', async () => {
+    const state = { profileState: {} };
+    await pollDevice(client, { ...target, community: 'librenms_ios_c3560' }, ['auto'], state);
+    const before = sim.requests;
+    const { result, errors } = await pollDevice(client, { ...target, community: 'librenms_ios_c3560' }, ['ds1', 'cisco-pop-mgmt'], state);
+    expect(errors).toEqual([]);
+    expect(result.ds1).toBeUndefined();
+    expect(result.pop).toBeUndefined();
+    expect(sim.requests - before).toBeLessThanOrEqual(4 + 1); // + the sysUpTime GET of the poll itself
   });
 
   it('serves a value a test sets at runtime, and the recorded one again after clearing it', async () => {
