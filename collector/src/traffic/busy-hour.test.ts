@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { erlangAdvice, timeConsistentBusyHour, type QuarterHour } from './busy-hour.js';
+import { erlangAdvice, observedBlocking, timeConsistentBusyHour, type QuarterHour } from './busy-hour.js';
 import { erlangB } from './erlang.js';
 
 const ZONE = 'America/New_York';
@@ -56,5 +56,28 @@ describe('erlangAdvice', () => {
     expect(advice).toMatchObject({ circuitsNeeded: 15, circuitsProvisioned: 12, headroom: -3 });
     expect(advice.blockingAtProvisioned).toBeCloseTo(erlangB(8.108, 12), 12);
     expect(advice.blockingAtProvisioned).toBeGreaterThan(0.01);
+  });
+});
+
+describe('observedBlocking', () => {
+  it('sums attempts and blocked calls on the busy-hour days, and separately in their busy hour', () => {
+    // 2026-03-02 (Mon) and 03 in New York (UTC−5): 10:00 local = 15:00 UTC
+    const at = (iso: string, attempts: number, blocked: number) => ({ start: Date.parse(iso), attempts, blocked });
+    const calls = [
+      at('2026-03-02T15:00:00Z', 10, 1),
+      at('2026-03-02T15:45:00Z', 10, 2),
+      at('2026-03-02T16:00:00Z', 10, 4), // 11:00: after the hour
+      at('2026-03-03T14:45:00Z', 10, 8), // 09:45: before it
+      at('2026-03-03T15:15:00Z', 20, 0),
+      at('2026-03-04T15:00:00Z', 99, 99), // not one of the days
+    ];
+    const busyHour = { start: '10:00', erlangs: 5, days: ['2026-03-02', '2026-03-03'] };
+    expect(observedBlocking(calls, busyHour, 'America/New_York')).toEqual({
+      attempts: 60,
+      blocked: 15,
+      busyHourAttempts: 40,
+      busyHourBlocked: 3,
+      busyHourBlocking: 3 / 40,
+    });
   });
 });
