@@ -1,7 +1,8 @@
 // kill -9 of a real collector while an alert is firing: after the restart there is no second
 // trigger, and the resolve after recovery is still sent. The router is polled over real SNMP:
 // unreachable at first (nothing listens on its port), then answered by `callboard sim snmp`.
-// Also: the silences API is admin-only (a read token gets 403).
+// Also: the silences API is admin-only (a read token gets 403); alert events reach /live and the
+// InfluxDB `alerts` measurement (queried the way a Grafana annotation query would).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,21 +11,25 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { stringify } from 'yaml';
 import { startHttpReceiver, type HttpReceiver } from '../collector/src/alerting/testing/receivers.js';
+import { startInfluxd, type Influxd } from '../collector/src/devstack/influxd.js';
 import { freePort } from '../collector/src/devstack/ports.js';
+import { queryRows } from './support/influx-query.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const SNMPREC = join(ROOT, '../shared/fixtures/snmprec');
 const children: ChildProcess[] = [];
 const closers: (() => Promise<void>)[] = [];
+let influxd: Influxd | undefined;
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await Promise.all(closers.map((c) => c()));
+  await influxd?.stop();
 });
 
-async function until(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -61,6 +66,7 @@ describe('kill -9 while firing', () => {
     const hook: HttpReceiver = await startHttpReceiver();
     const pd: HttpReceiver = await startHttpReceiver();
     closers.push(hook.close, pd.close);
+    influxd = await startInfluxd();
     const snmpPort = await freePort('udp');
     const apiPort = await freePort('tcp');
     const dir = mkdtempSync(join(tmpdir(), 'cb-alert-restart-'));
@@ -79,6 +85,7 @@ describe('kill -9 while firing', () => {
             { name: 'wall', role: 'read', token: { env: 'CB_WALL' } },
           ],
         },
+        outputs: { influx: { url: influxd.url, database: 'callboard_alerts', flushInterval: '200ms' } },
         inputs: [
           {
             type: 'snmp',
@@ -120,6 +127,15 @@ describe('kill -9 while firing', () => {
     await until('the trigger', () => hook.received.length >= 1 && pd.received.length >= 1);
     // The alert is notified once both deliveries are in the log; then the process dies without any cleanup.
     await until('both deliveries logged', () => sentLines(stateDir).filter((l) => l.status === 'sent').length >= 2);
+    const annotations = (state: string) =>
+      queryRows(
+        influxd!.url,
+        'callboard_alerts',
+        `SELECT "text", "labels", "fingerprint" FROM "alerts" WHERE "state" = '${state}' AND time > now() - 1h`,
+      ).catch(() => []);
+    let firing: Record<string, unknown>[] = [];
+    await until('the firing point in InfluxDB', async () => (firing = await annotations('firing')).length > 0);
+    expect(firing[0]).toMatchObject({ text: 'router-down firing', labels: expect.stringContaining('device=core1-nyc') });
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
 
@@ -170,6 +186,9 @@ describe('kill -9 while firing', () => {
     expect(pd.received.map((r) => r.body.event_action)).toEqual(['trigger', 'resolve']);
     expect(pd.received[1]!.body.dedup_key).toBe(pd.received[0]!.body.dedup_key);
     expect(hook.received[1]!.body.dedupKey).toBe(hook.received[0]!.body.dedupKey);
+    let resolved: Record<string, unknown>[] = [];
+    await until('the resolved point in InfluxDB', async () => (resolved = await annotations('resolved')).length > 0);
+    expect(resolved.map((r) => r.fingerprint)).toEqual([firing[0]!.fingerprint]);
     const alertUpdates = live
       .filter((m) => m.type === 'update')
       .map((m) => [m.series!.measurement, m.series!.tags.alertname, m.series!.tags.state]);
