@@ -35,7 +35,9 @@ const empty = (): Profiles => ({ version: 2, minutes: {}, talkMs: {}, attempts: 
  * the busy hour, Erlang B advice and observed blocking need no query against storage. Minutes come
  * from the switch's trunk_group points (attributed to the poll's quarter) and from CDRs of member
  * trunks (cdr_call: each answered call's talk time split over the quarters it spans, its end taken
- * to the second). A crash loses at most what came since the last checkpoint; it never counts twice.
+ * to the second). A crash loses at most what came since the last checkpoint. Known limit: a CDR
+ * batch this sink saved before the crash, but the CDR input had not yet checkpointed (it waits for
+ * every sink's flush, InfluxDB's included), is read again and counted a second time here.
  */
 export class TrafficProfileSink implements Sink {
   readonly name = 'traffic-profile';
