@@ -347,3 +347,45 @@ describe('write-ahead', () => {
     expect(new Set(hook.received.map((r) => r.body.id)).size).toBe(1);
   });
 });
+
+describe('source and no-data rules, repeat interval', () => {
+  it('an unreachable source and a silent series fire, repeat while firing, and resolve when data is back', async () => {
+    const hook = await receiver(() => 0);
+    const h = new AlertingHarness({
+      groupWait: '0s',
+      repeatInterval: '10m',
+      rules: [
+        { name: 'source-unreachable', kind: 'source', for: '30s', resolveAfter: '0s', groupBy: ['alertname', 'input'] },
+        {
+          name: 'no-calls-data',
+          kind: 'no_data',
+          measurement: 'softswitch_calls',
+          after: '2m',
+          resolveAfter: '0s',
+          groupBy: ['alertname', 'switch'],
+        },
+      ],
+      notifiers: [{ name: 'hook', type: 'webhook', url: hook.url }],
+    });
+    const start = h.clock.t;
+    const source = (t: number, up: boolean) => ({
+      measurement: 'callboard_source',
+      tags: { input: 'ss1', type: 'kamailio' },
+      time: t,
+      fields: { up: up ? 1 : 0, poll_ms: 3 },
+    });
+    const calls = (t: number) => ({ measurement: 'softswitch_calls', tags: { switch: 'ss1' }, time: t, fields: { attempts: 10, asr: 50 } });
+    // Minute 0–1: fine. 1–26: the switch does not answer (source down, no call statistics). Then fine again.
+    await h.run(30 * 60_000, 10_000, (t) => {
+      const broken = t - start > 60_000 && t - start <= 26 * 60_000;
+      return broken ? [source(t, false)] : [source(t, true), calls(t)];
+    });
+    const byRule = (name: string) => hook.received.filter((r) => r.body.group.labels.alertname === name).map((r) => r.body.event);
+    // Fired at 1:40 (30 s pending), repeated every 10 minutes, resolved at 26:10.
+    expect(byRule('source-unreachable')).toEqual(['trigger', 'repeat', 'repeat', 'resolve']);
+    // Silent from 1:10, fired after 2 minutes, repeated at +10 and +20 min, resolved when data came back.
+    expect(byRule('no-calls-data')).toEqual(['trigger', 'repeat', 'repeat', 'resolve']);
+    const triggers = hook.received.filter((r) => r.body.event === 'trigger');
+    expect(triggers.map((r) => Date.parse(r.body.createdAt) - start)).toEqual([100_000, 190_000]);
+  });
+});
