@@ -21,9 +21,17 @@ const DATA_DEADLINE_MS = 100_000;
 let stack: DemoStack;
 let dir: string;
 
+interface Series {
+  tags?: Record<string, string>;
+  columns: string[];
+  values: unknown[][];
+}
+
 interface Answer {
   error?: string;
   series: number;
+  /** Rows of every series, tags merged in. */
+  rows: Record<string, unknown>[];
 }
 
 async function influx(q: string): Promise<{ error?: string; series?: { columns: string[]; values: unknown[][] }[] }> {
@@ -67,7 +75,10 @@ async function runAll(): Promise<{ target: QueryTarget; query: string; answer: A
     for (const target of dashboardTargets(dashboard)) {
       const query = interpolate(target.query, { ...base, range: target.range, variables });
       const result = await influx(query);
-      out.push({ target, query, answer: { ...(result.error ? { error: result.error } : {}), series: result.series?.length ?? 0 } });
+      const rows = (result.series ?? []).flatMap((series) =>
+        series.values.map((row) => ({ ...series.tags, ...Object.fromEntries(series.columns.map((c, i) => [c, row[i]])) })),
+      );
+      out.push({ target, query, answer: { ...(result.error ? { error: result.error } : {}), series: result.series?.length ?? 0, rows } });
     }
   }
   return out;
@@ -75,6 +86,35 @@ async function runAll(): Promise<{ target: QueryTarget; query: string; answer: A
 
 const describeTarget = (r: { target: QueryTarget; query: string; answer: Answer }) =>
   `${r.target.dashboard} / ${r.target.panel} / ${r.target.refId}: ${r.answer.error ?? `${r.answer.series} series`}\n    ${r.query}`;
+
+/** What some panels must show, known from how the stack was built: the numbers, not only that there are some. */
+function checkValues(results: { target: QueryTarget; answer: Answer }[]): void {
+  const rows = (dashboard: string, panel: string, refId = 'A') =>
+    results.find((r) => r.target.dashboard === dashboard && r.target.panel === panel && r.target.refId === refId)!.answer.rows;
+  // trunk-c has no gateway: the trunk and its group (pstn-west) are down; the healthy ones are not listed.
+  // (Other rules may add more, e.g. a DS1 span of the SBC recording in alarm.)
+  const alarms = rows('callboard-noc-wall', 'Top alarms');
+  expect(alarms.filter((a) => a.state === 'down').map((a) => a.link)).toEqual(expect.arrayContaining(['pstn-west', 'ss1/trunk-c']));
+  expect(alarms.every((a) => (a.severity as number) > 0)).toBe(true);
+  expect(alarms.map((a) => a.link)).not.toContain('ss1/trunk-a');
+  // The planned IADs that do not answer, with their customers.
+  const silent = rows('callboard-triage', 'IADs not answering (customers affected)');
+  expect(silent.map((r) => r.device).sort()).toEqual(['iad-00013', 'iad-00014', 'iad-00015']);
+  expect(silent.every((r) => typeof r.customer === 'string' && (r.customer as string).startsWith('cust-'))).toBe(true);
+  expect(rows('callboard-noc-wall', 'IADs reporting')[0]).toMatchObject({ reporting: 12, planned: 15 });
+  // Record days: the ten busiest whole days the CDR feed wrote, exactly (today is partial and smaller).
+  const record = rows('callboard-executive', 'Record days')
+    .map((r) => r.calls as number)
+    .sort((a, b) => b - a);
+  const simulated = stack.cdr.history
+    .map((d) => d.calls)
+    .sort((a, b) => b - a)
+    .slice(0, 10);
+  expect(record).toEqual(simulated);
+  // Trunk tiles for the Callboard panel: every dispatcher trunk with its state.
+  const tiles = rows('callboard-noc-wall', 'Trunk health', 'trunks');
+  expect(Object.fromEntries(tiles.map((t) => [t.trunk, t.state]))).toEqual({ 'trunk-a': 'up', 'trunk-b': 'up', 'trunk-c': 'down' });
+}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'callboard-dashboards-'));
@@ -112,6 +152,7 @@ describe('dashboards against InfluxDB filled by the collector from the simulator
       results = await runAll();
     }
     expect(results.filter((r) => r.answer.series === 0).map(describeTarget)).toEqual([]);
+    checkValues(results);
     // Each dashboard has queries, and all five were run.
     expect(new Set(results.map((r) => r.target.dashboard)).size).toBe(Object.keys(dashboards).length);
     expect(results.length).toBeGreaterThan(40);

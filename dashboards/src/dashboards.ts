@@ -210,25 +210,29 @@ function triage(): Json {
         [{ refId: 'A', query: LINKS_NOT_OK }],
         {
           transformations: sortWorstFirst,
-          links: [{ title: 'Trunk group dashboard', url: '/d/callboard-trunk-group?${__url_time_range}&${switch:queryparam}' }],
+          links: [
+            { title: 'Trunk group dashboard', url: '/d/callboard-trunk-group?${__url_time_range}&${switch:queryparam}' },
+            { title: 'Device dashboard', url: '/d/callboard-device?${__url_time_range}&${region:queryparam}' },
+          ],
         },
         {},
         [
           ...linksTableOverrides,
-          {
-            matcher: { id: 'byName', options: 'link' },
+          // A trunk group's row names the group in `link`; a SIP trunk's row names its trunk group in `group`.
+          ...['link', 'group'].map((column) => ({
+            matcher: { id: 'byName', options: column },
             properties: [
               {
                 id: 'links',
                 value: [
                   {
-                    title: 'Trunk group ${__data.fields.link}',
-                    url: '/d/callboard-trunk-group?var-trunk_group=${__data.fields.link}&${__url_time_range}',
+                    title: 'Trunk group ${__value.raw}',
+                    url: '/d/callboard-trunk-group?var-trunk_group=${__value.raw}&${__url_time_range}',
                   },
                 ],
               },
             ],
-          },
+          })),
         ],
       ),
       table(
