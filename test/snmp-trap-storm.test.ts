@@ -7,7 +7,7 @@
 // bit-flipped datagrams: all counted, none fatal, and the next real trap still works.
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -71,6 +71,15 @@ async function blast(packets: readonly Buffer[], from: string, port: number): Pr
   expect(code, stderr).toBe(0);
 }
 
+/** Datagrams the kernel dropped for the socket bound to this UDP port (receive buffer full): /proc/net/udp's last column. */
+function kernelDrops(port: number): number {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const line = readFileSync('/proc/net/udp', 'utf8')
+    .split('\n')
+    .find((l) => l.trim().split(/\s+/)[1]?.endsWith(`:${hexPort}`));
+  return line ? Number(line.trim().split(/\s+/).at(-1)) : 0;
+}
+
 const metric = (name: string, labels: Record<string, string>) => promValue(bench, name, { input: 'traps', ...labels });
 
 beforeAll(async () => {
@@ -126,7 +135,8 @@ describe('trap storm and hostile datagrams', () => {
 
     await waitFor(async () => (await metric('callboard_snmp_traps_received_total', { version: '2c' })) - receivedBefore === TRAPS, {
       timeoutMs: 10_000,
-      what: `all ${TRAPS} traps received`,
+      // A shortfall is explained by the kernel's own count when the socket buffer overflowed.
+      what: () => `all ${TRAPS} traps received (kernel dropped ${kernelDrops(bench.trapPort)} for a full receive buffer)`,
     });
     await waitFor(async () => (await metric('callboard_snmp_traps_held', {})) === 0, {
       timeoutMs: 10_000,
@@ -136,7 +146,9 @@ describe('trap storm and hostile datagrams', () => {
       (await metric('callboard_snmp_trap_events_total', { event: 'linkDown' })) +
       (await metric('callboard_snmp_trap_events_total', { event: 'linkUp' }));
     const superseded = await metric('callboard_snmp_traps_dropped_total', { reason: 'rate_limited' });
-    console.log(`storm: ${TRAPS} received, ${applied} applied, ${superseded} superseded by a newer trap for the same interface`);
+    console.log(
+      `storm: kernel drops ${kernelDrops(bench.trapPort)}, ${TRAPS} received, ${applied} applied, ${superseded} superseded by a newer trap for the same interface`,
+    );
     expect(superseded).toBeGreaterThan(0);
     expect(applied + superseded).toBe(TRAPS);
     expect(await metric('callboard_snmp_traps_dropped_total', { reason: 'overflow' })).toBe(0);
@@ -172,9 +184,13 @@ describe('trap storm and hostile datagrams', () => {
         metric('callboard_snmp_traps_dropped_total', { reason }),
       ),
     );
+    const datagramsBefore = await metric('callboard_snmp_trap_datagrams_total', {});
     await blast(hostile, ROUTER, bench.trapPort);
-    // Still answering, still receiving: a real linkDown after the garbage is applied.
-    await new Promise((r) => setTimeout(r, 500));
+    // Every datagram read and handled; then still answering, still receiving: a real linkDown after the garbage is applied.
+    await waitFor(async () => (await metric('callboard_snmp_trap_datagrams_total', {})) - datagramsBefore === hostile.length, {
+      timeoutMs: 30_000,
+      what: () => `all ${hostile.length} hostile datagrams read (kernel dropped ${kernelDrops(bench.trapPort)})`,
+    });
     expect((await fetch(`${bench.api}/healthz`)).status).toBe(200);
     await snmpCommand('snmptrap', [
       '-v',
@@ -186,7 +202,7 @@ describe('trap storm and hostile datagrams', () => {
       ...linkTrapArgs('linkDown', 40),
     ]);
     await waitFor(async () => (await links(bench)).find((l) => l.id === 'interface:rtr1/Gi0/39')?.state === 'down', {
-      timeoutMs: 2000,
+      timeoutMs: 5000,
       what: 'a real trap applied after the garbage',
     });
     const after = await Promise.all(

@@ -121,6 +121,7 @@ export class SnmpTrapInput implements Input {
       {
         onTrap: (trap) => this.#onTrap(trap),
         onReject: (reason, source, detail) => this.#drop(reason, source, detail),
+        onDatagram: () => this.#metrics.datagrams.labels(this.name).inc(),
         onSocketError: (error) => this.#log.error({ code: 'CALLBOARD_TRAP_SOCKET', err: error.message }, 'trap receiver socket error'),
       },
     );

@@ -18,6 +18,7 @@ describe('TrapReceiver', () => {
           traps.push(trap);
         },
         onReject: (...args) => void rejects.push(args),
+        onDatagram() {},
         onSocketError: (error) => {
           throw error;
         },
@@ -56,7 +57,7 @@ describe('TrapReceiver', () => {
 
   it('refuses to start on a port already taken, naming it', async () => {
     const port = await freePort('udp');
-    const handlers = { onTrap() {}, onReject() {}, onSocketError() {} };
+    const handlers = { onTrap() {}, onReject() {}, onDatagram() {}, onSocketError() {} };
     const first = new TrapReceiver({ host: '127.0.0.1', port, communities: ['x'], users: [], receiveBufferBytes: 65536 }, handlers);
     await first.start();
     try {
@@ -129,7 +130,7 @@ describe('TrapReceiver and unauthenticated SNMPv3', () => {
         ],
         receiveBufferBytes: 65536,
       },
-      { onTrap: (t) => void traps.push(t), onReject: (reason) => void rejects.push(reason), onSocketError() {} },
+      { onTrap: (t) => void traps.push(t), onReject: (reason) => void rejects.push(reason), onDatagram() {}, onSocketError() {} },
     );
     await receiver.start();
     const { createSocket } = await import('node:dgram');

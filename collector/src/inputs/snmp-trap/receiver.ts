@@ -37,6 +37,8 @@ export interface TrapHandlers {
   onReject(reason: RejectReason, source: string | undefined, detail: string): void;
   /** Socket-level failures (not a packet's fault). */
   onSocketError(error: Error): void;
+  /** Every datagram read from the socket, before it is decoded (a v3 discovery or report exchange included). */
+  onDatagram(): void;
 }
 
 // The typings lag the library: protocols are looked up by name, as net-snmp's constant objects allow.
@@ -129,6 +131,7 @@ export class TrapReceiver {
             event !== 'message'
               ? listener
               : (...args: unknown[]) => {
+                  handlers.onDatagram();
                   try {
                     listener(...args);
                   } catch (error) {

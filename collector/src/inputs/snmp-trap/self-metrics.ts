@@ -2,6 +2,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 export interface TrapSelfMetrics {
+  datagrams: Counter<'input'>;
   received: Counter<'input' | 'version'>;
   dropped: Counter<'input' | 'reason'>;
   events: Counter<'input' | 'event'>;
@@ -16,6 +17,12 @@ export function trapSelfMetrics(registry: Registry): TrapSelfMetrics {
   if (existing) return existing;
   const registers = [registry];
   const metrics: TrapSelfMetrics = {
+    datagrams: new Counter({
+      name: 'callboard_snmp_trap_datagrams_total',
+      help: 'UDP datagrams read from the trap socket, whatever they turn out to be.',
+      labelNames: ['input'],
+      registers,
+    }),
     received: new Counter({
       name: 'callboard_snmp_traps_received_total',
       help: 'Notifications (traps and informs) that passed community or USM checks, by SNMP version.',

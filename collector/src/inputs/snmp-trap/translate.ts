@@ -368,7 +368,11 @@ export function varbindsJson(varbinds: readonly TrapVarbind[], maxChars = 4096):
 }
 
 /** An object name as a tag: a name from the packet (ifDescr) may hold what line protocol cannot, and must stay short. */
-const tagValue = (name: string) => name.slice(0, 128).replace(/[\r\n]+/g, ' ').replace(/\\+$/, '');
+const tagValue = (name: string) =>
+  name
+    .slice(0, 128)
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/\\+$/, '');
 
 /** The `snmp_events` point: one per event, text and title ready for a Grafana annotation. */
 export function eventMetric(event: TrapEvent, trap: ReceivedTrap, device: TrapDevice, time: number): Metric {
