@@ -39,4 +39,19 @@ describe('HealthEngine', () => {
     expect(changes).toEqual([]);
     expect(engine.observe(engine.observe([trunk('a', 'down', 0)]))).toEqual([]);
   });
+
+  it('judges DS1 spans with the configured error thresholds and groups them under their trunk group', () => {
+    const span = (es: number, time: number): Metric => ({
+      measurement: 'snmp_ds1',
+      tags: { device: 'gw1', span: 'T1 0/0/0', site: 'nyc', trunk_group: 'pstn-tdm' },
+      fields: { alarms: '', admin_status: 1, oper_status: 1, elapsed_s: 600, cur_es: es, cur_ses: 0 },
+      time,
+    });
+    const strict = new HealthEngine({ holdMs: 1000, staleAfterMs: 60_000 });
+    const lenient = new HealthEngine({ holdMs: 1000, staleAfterMs: 60_000, ds1: { erroredSecondsPct: 5, severelyErroredSecondsPct: 1 } });
+    expect(strict.observe([span(12, 0)])).toMatchObject([
+      { tags: { kind: 'ds1', group: 'pstn-tdm', link: 'gw1/T1 0/0/0' }, fields: { state: 'degraded', reasons: 'errored seconds 2 %' } },
+    ]);
+    expect(lenient.observe([span(12, 0)])).toMatchObject([{ fields: { state: 'ok' } }]);
+  });
 });
