@@ -54,4 +54,19 @@ describe('HealthEngine', () => {
     ]);
     expect(lenient.observe([span(12, 0)])).toMatchObject([{ fields: { state: 'ok' } }]);
   });
+
+  it('takes the group of a link from its polls, also when a trap created the link under its site', () => {
+    const engine = new HealthEngine({ holdMs: 1000, staleAfterMs: 60_000 });
+    engine.report({ kind: 'ds1', id: 'gw1/T1 0/0/0', group: 'nyc' }, { state: 'down', reasons: ['LOS alarm'] }, 0, 'trap');
+    expect(engine.links()[0]).toMatchObject({ id: 'ds1:gw1/T1 0/0/0', group: 'nyc' });
+    const polled: Metric = {
+      measurement: 'snmp_ds1',
+      tags: { device: 'gw1', span: 'T1 0/0/0', site: 'nyc', trunk_group: 'pstn-tdm' },
+      fields: { alarms: 'LOS', oper_status: 2 },
+      time: 1000,
+    };
+    engine.observe([polled]);
+    expect(engine.links()[0]).toMatchObject({ group: 'pstn-tdm', state: 'down' });
+    expect(engine.rollups().map((g) => g.group)).toEqual(['pstn-tdm']);
+  });
 });

@@ -63,6 +63,9 @@ export class HealthEngine {
         this.#links.set(id, link);
       }
       link.polled = true;
+      // A poll's tags name the group (its trunk group is tagged by the pipeline); a trap that
+      // created the link first knew only the device's site.
+      link.group = rule.group(metric.tags);
       const change = link.tracker.observe(rule.evaluate(metric.fields), metric.time);
       if (change) changes.push(this.#point(id, link, change, metric.time));
     }
