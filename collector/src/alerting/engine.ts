@@ -121,6 +121,11 @@ export class AlertEngine {
     for (const notifier of this.#notifiers.values()) notifier.close?.();
   }
 
+  /** The engine's clock (injectable for tests): the API dates silences by it. */
+  now(): number {
+    return this.#now();
+  }
+
   /** Resolves when no delivery attempt is under way. */
   idle(): Promise<void> {
     return this.#outbox.idle();

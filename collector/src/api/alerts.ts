@@ -32,7 +32,7 @@ export function createAlertsRouter(engine: AlertEngine | undefined): express.Rou
   router.get('/alerts', (_req, res) => {
     if (!engine) return void missing(res);
     res.json({
-      generatedAt: Date.now(),
+      generatedAt: engine.now(),
       alerts: engine.alerts(),
       groups: engine.groups(),
       maintenance: engine.maintenanceActive(),
@@ -62,7 +62,7 @@ export function createAlertsRouter(engine: AlertEngine | undefined): express.Rou
     } catch (error) {
       return badRequest(res, `matchers: ${(error as Error).message}`);
     }
-    const now = Date.now();
+    const now = engine.now();
     const startsAt = body.startsAt === undefined ? now : Date.parse(body.startsAt);
     if (Number.isNaN(startsAt)) return badRequest(res, 'startsAt: expected an ISO time');
     const length = body.duration === undefined ? undefined : parseDuration(body.duration);
