@@ -127,10 +127,6 @@ export class SnmpTrapInput implements Input {
     );
   }
 
-  get address(): { address: string; port: number } | undefined {
-    return this.#receiver.address;
-  }
-
   async start(emit: Emit): Promise<void> {
     this.#emit = emit;
     await this.#receiver.start();

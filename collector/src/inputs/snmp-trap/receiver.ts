@@ -112,11 +112,6 @@ export class TrapReceiver {
     private readonly handlers: TrapHandlers,
   ) {}
 
-  /** The bound address (port 0 is not possible: net-snmp treats 0 as "default 162"). */
-  get address(): { address: string; port: number } | undefined {
-    return this.#sockets[0]?.address();
-  }
-
   async start(): Promise<void> {
     const { options, handlers } = this;
     const transport = options.host.includes(':') ? 'udp6' : 'udp4';
