@@ -86,7 +86,7 @@ export class AlertEngine {
           ?.restore(stripRuleLabels(record.labels, this.#rules.get(record.rule)), now);
     }
     for (const group of saved?.groups ?? []) this.#groups.set(group.key, group);
-    const hooks = { now: this.#now, changed: () => this.#save(), record: (entry: LogEntry) => this.#store.log(entry) };
+    const hooks = { now: this.#now, changed: () => this.#save(), record: (entry: LogEntry) => this.#record(entry) };
     this.#outbox = new Outbox(this.#notifiers, options.config.retry, hooks, this.#log, saved?.outbox);
   }
 
@@ -110,7 +110,16 @@ export class AlertEngine {
       },
       'alerting started',
     );
-    this.#timer = setInterval(() => this.tick(), this.#config.evaluationInterval);
+    this.#timer = setInterval(() => {
+      try {
+        this.tick();
+      } catch (error) {
+        this.#log.error(
+          { code: 'CALLBOARD_ALERTING_EVALUATION', err: (error as Error).message },
+          'alert evaluation failed; retrying next interval',
+        );
+      }
+    }, this.#config.evaluationInterval);
     this.#outbox.pump(); // what was queued before a restart goes out now
   }
 
@@ -266,7 +275,7 @@ export class AlertEngine {
             : undefined;
       if (record.suppressedBy !== before) this.#dirty = true;
       if (record.suppressedBy && record.state === 'firing' && (record.suppressedBy !== before || record.firingSince === now)) {
-        this.#store.log({
+        this.#record({
           time: now,
           status: 'suppressed',
           group: this.#groupOf(record).key,
@@ -378,8 +387,29 @@ export class AlertEngine {
     return { ...record, group: this.#groupOf(record).key, severity: record.labels.severity ?? 'major' };
   }
 
+  /**
+   * A state that cannot be saved (disk full) is logged and retried at the next evaluation;
+   * notifications still go out meanwhile: a page that may repeat after a crash beats no page.
+   */
   #save(): void {
     this.#dirty = false;
+    try {
+      this.#writeState();
+    } catch (error) {
+      this.#dirty = true;
+      this.#log.error({ code: 'CALLBOARD_ALERTING_STATE', err: (error as Error).message }, 'alerting state not saved');
+    }
+  }
+
+  #record(entry: LogEntry): void {
+    try {
+      this.#store.log(entry);
+    } catch (error) {
+      this.#log.error({ code: 'CALLBOARD_ALERTING_LOG', err: (error as Error).message, entry }, 'notification log not written');
+    }
+  }
+
+  #writeState(): void {
     this.#store.save({
       version: 1,
       savedAt: this.#now(),
