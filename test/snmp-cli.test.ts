@@ -1,36 +1,46 @@
 // `callboard sim snmp` as a process, read by net-snmp's own snmpbulkwalk (the simulator speaks
 // standard SNMP, not just what our client accepts), and `callboard poll --json` against it.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerSimCommands } from '../collector/src/cli/sim.js';
 import { registerSnmpCommands } from '../collector/src/cli/snmp.js';
+import { SNMPREC_DIR, startSimProcess, type SimProcess } from './support/snmp-sim.js';
 
 const run = promisify(execFile);
-const DIR = join(import.meta.dirname, '../../shared/fixtures/snmprec');
-const ROOT = join(import.meta.dirname, '..');
-let sim: ChildProcess;
+const DIR = SNMPREC_DIR;
+let sim: SimProcess;
 let port = 0;
 
 beforeAll(async () => {
-  sim = spawn(process.execPath, ['--import', 'tsx', 'collector/src/bench/snmp-sim-main.ts', '--snmprec', DIR, '--listen', '127.0.0.1:0', '--frozen', '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: sim.stdout! })[Symbol.asyncIterator]();
-  const ready = JSON.parse((await lines.next()).value as string) as { port: number; communities: number };
-  port = ready.port;
-  expect(ready.communities).toBe(11);
+  sim = await startSimProcess(['--snmprec', DIR, '--frozen']);
+  port = sim.port;
+  expect(sim.communities).toBe(11);
 });
-afterAll(() => {
-  sim?.kill('SIGTERM');
+afterAll(async () => {
+  await sim?.stop();
 });
 
 describe('callboard sim snmp', () => {
   it('answers snmpbulkwalk with exactly the recorded rows', async () => {
-    const { stdout } = await run('snmpbulkwalk', ['-v2c', '-c', 'librenms_iosxe_isr4321', '-On', '-OQ', '-Oe', '-Ot', `127.0.0.1:${port}`, '1.3.6.1.2.1.31.1.1.1.1']);
-    const walked = stdout.trim().split('\n').map((l) => l.replace(/^\./, '').replace(/ = "?(.*?)"?$/, '|$1'));
+    const { stdout } = await run('snmpbulkwalk', [
+      '-v2c',
+      '-c',
+      'librenms_iosxe_isr4321',
+      '-On',
+      '-OQ',
+      '-Oe',
+      '-Ot',
+      `127.0.0.1:${port}`,
+      '1.3.6.1.2.1.31.1.1.1.1',
+    ]);
+    const walked = stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/^\./, '').replace(/ = "?(.*?)"?$/, '|$1'));
     const recorded = readFileSync(join(DIR, 'librenms_iosxe_isr4321.snmprec'), 'utf8')
       .split('\n')
       .filter((l) => l.startsWith('1.3.6.1.2.1.31.1.1.1.1.'))
@@ -47,14 +57,28 @@ describe('callboard poll --json', () => {
     const out: string[] = [];
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
     try {
-      await program.parseAsync(['node', 'callboard', 'poll', '--target', `127.0.0.1:${port}`, '--community', 'librenms_ios_c3560', '--json']);
+      await program.parseAsync([
+        'node',
+        'callboard',
+        'poll',
+        '--target',
+        `127.0.0.1:${port}`,
+        '--community',
+        'librenms_ios_c3560',
+        '--json',
+      ]);
     } finally {
       spy.mockRestore();
     }
     expect(process.exitCode ?? 0).toBe(0);
     const json = JSON.parse(out.join(''));
     expect(Object.keys(json)).toEqual(['device', 'interfaces', 'cpu', 'memory', 'ipsla', 'voice']);
-    expect(json.device).toMatchObject({ vendor: 'cisco', os: 'IOS', sysObjectID: '1.3.6.1.4.1.9.1.634', profiles: ['if-mib', 'cisco-cpu-mem', 'cisco-ipsla', 'cisco-voice', 'ds1', 'cisco-pop-mgmt'] });
+    expect(json.device).toMatchObject({
+      vendor: 'cisco',
+      os: 'IOS',
+      sysObjectID: '1.3.6.1.4.1.9.1.634',
+      profiles: ['if-mib', 'cisco-cpu-mem', 'cisco-ipsla', 'cisco-voice', 'ds1', 'cisco-pop-mgmt'],
+    });
     expect(json.interfaces.length).toBeGreaterThanOrEqual(58);
     expect(json.cpu).toEqual([{ index: '1', name: 'Processor 1', load5sPct: 6, load1mPct: 10, load5mPct: 7 }]);
     expect(json.memory.map((m: { name: string }) => m.name)).toEqual(['Processor', 'I/O', 'Driver text']);

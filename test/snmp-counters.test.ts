@@ -4,30 +4,26 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pollDevice, type DeviceState } from '../collector/src/inputs/snmp/poll-device.js';
 import { SnmpClient } from '../collector/src/inputs/snmp/session.js';
-import { SnmpSimulator } from '../collector/src/inputs/snmp/sim/agent.js';
 import { plausibleRate } from '../collector/src/inputs/snmp/sim/recording.js';
 import { newRateState, pollMetrics } from '../collector/src/inputs/snmp/to-metrics.js';
+import { useSnmpSimulator } from './support/snmp-sim.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'callboard-snmp-wrap-'));
-const SYSTEM = (name: string) => `1.3.6.1.2.1.1.1.0|4|Test IAD\n1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.9.1.1745\n1.3.6.1.2.1.1.3.0|67|100000\n1.3.6.1.2.1.1.5.0|4|${name}\n`;
-const IF_TABLE = '1.3.6.1.2.1.2.2.1.2.1|4|Dialer1\n1.3.6.1.2.1.2.2.1.3.1|2|23\n1.3.6.1.2.1.2.2.1.5.1|66|100000000\n1.3.6.1.2.1.2.2.1.7.1|2|1\n1.3.6.1.2.1.2.2.1.8.1|2|1\n1.3.6.1.2.1.2.2.1.10.1|65|1000\n1.3.6.1.2.1.2.2.1.16.1|65|1000\n';
-const IFX_TABLE = '1.3.6.1.2.1.31.1.1.1.1.1|4|Di1\n1.3.6.1.2.1.31.1.1.1.6.1|70|1000\n1.3.6.1.2.1.31.1.1.1.10.1|70|1000\n1.3.6.1.2.1.31.1.1.1.15.1|66|100\n';
+const SYSTEM = (name: string) =>
+  `1.3.6.1.2.1.1.1.0|4|Test IAD\n1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.9.1.1745\n1.3.6.1.2.1.1.3.0|67|100000\n1.3.6.1.2.1.1.5.0|4|${name}\n`;
+const IF_TABLE =
+  '1.3.6.1.2.1.2.2.1.2.1|4|Dialer1\n1.3.6.1.2.1.2.2.1.3.1|2|23\n1.3.6.1.2.1.2.2.1.5.1|66|100000000\n1.3.6.1.2.1.2.2.1.7.1|2|1\n1.3.6.1.2.1.2.2.1.8.1|2|1\n1.3.6.1.2.1.2.2.1.10.1|65|1000\n1.3.6.1.2.1.2.2.1.16.1|65|1000\n';
+const IFX_TABLE =
+  '1.3.6.1.2.1.31.1.1.1.1.1|4|Di1\n1.3.6.1.2.1.31.1.1.1.6.1|70|1000\n1.3.6.1.2.1.31.1.1.1.10.1|70|1000\n1.3.6.1.2.1.31.1.1.1.15.1|66|100\n';
 writeFileSync(join(dir, 'wrap32.snmprec'), SYSTEM('wrap32') + IF_TABLE);
 writeFileSync(join(dir, 'wrap64.snmprec'), SYSTEM('wrap64') + IF_TABLE + IFX_TABLE);
 
-const sim = new SnmpSimulator({ files: [join(dir, 'wrap32.snmprec'), join(dir, 'wrap64.snmprec')] });
 const client = new SnmpClient(1);
-let port = 0;
-beforeAll(async () => {
-  port = await sim.start('127.0.0.1', 0);
-});
-afterAll(async () => {
-  client.close();
-  await sim.stop();
-});
+const simulator = useSnmpSimulator({ files: [join(dir, 'wrap32.snmprec'), join(dir, 'wrap64.snmprec')] }, () => client.close());
+const sim = simulator.sim;
 
 interface Sample {
   inOctets: bigint;
@@ -42,11 +38,20 @@ async function run(community: string, polls: number, events: Record<number, () =
   const samples: Sample[] = [];
   for (let i = 0; i < polls; i++) {
     events[i]?.();
-    const { result } = await pollDevice(client, { host: '127.0.0.1', port, version: '2c', community, timeoutMs: 1000, retries: 1 }, ['if-mib'], state);
+    const { result } = await pollDevice(
+      client,
+      { host: '127.0.0.1', port: simulator.port, version: '2c', community, timeoutMs: 1000, retries: 1 },
+      ['if-mib'],
+      state,
+    );
     const metrics = pollMetrics(result, rates, { device: community }, Date.now(), 1);
     const iface = metrics.find((m) => m.measurement === 'snmp_interface')!;
     const device = metrics.find((m) => m.measurement === 'snmp_device')!;
-    samples.push({ inOctets: result.interfaces[0]!.counters.inOctets!.value, inBps: iface.fields.in_bps as number | undefined, rebooted: device.fields.rebooted === 1 });
+    samples.push({
+      inOctets: result.interfaces[0]!.counters.inOctets!.value,
+      inBps: iface.fields.in_bps as number | undefined,
+      rebooted: device.fields.rebooted === 1,
+    });
     await sleep(250);
   }
   return samples;
@@ -56,7 +61,7 @@ function check(samples: Sample[], bytesPerSecond: number, width: bigint) {
   // Timestamps are taken here, the counters in the simulator: on a loaded machine the two clocks'
   // sampling points differ by the response time. A spike from a mishandled wrap would be ~10^5× larger.
   const maxBps = bytesPerSecond * 8 * 3;
-  for (const s of samples) if (s.inBps !== undefined) expect(s.inBps).toBeGreaterThanOrEqual(0), expect(s.inBps).toBeLessThan(maxBps);
+  for (const s of samples) if (s.inBps !== undefined) (expect(s.inBps).toBeGreaterThanOrEqual(0), expect(s.inBps).toBeLessThan(maxBps));
   // the wrap: the counter went down, and that interval still has a true, plausible rate
   const wrapped = samples.findIndex((s, i) => i > 0 && s.inOctets < samples[i - 1]!.inOctets && !s.rebooted);
   expect(wrapped, 'a poll after the counter wrapped').toBeGreaterThan(0);

@@ -3,31 +3,35 @@
 // entries (count, names, values where LibreNMS stores values).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pollDevice } from '../collector/src/inputs/snmp/poll-device.js';
 import { pollResultJson } from '../collector/src/inputs/snmp/poll-json.js';
 import { SnmpClient } from '../collector/src/inputs/snmp/session.js';
-import { SnmpSimulator } from '../collector/src/inputs/snmp/sim/agent.js';
+import { SNMPREC_DIR, useSnmpSimulator } from './support/snmp-sim.js';
 
-const DIR = join(import.meta.dirname, '../../shared/fixtures/snmprec');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.snmprec')).sort();
+const files = readdirSync(SNMPREC_DIR)
+  .filter((f) => f.endsWith('.snmprec'))
+  .sort();
 
-interface LibreNmsPort { ifIndex: number; ifName: string | null; ifDescr: string | null; ifInOctets: number; ifOutOctets: number; ifOperStatus: string | null }
+interface LibreNmsPort {
+  ifIndex: number;
+  ifName: string | null;
+  ifDescr: string | null;
+  ifInOctets: number;
+  ifOutOctets: number;
+  ifOperStatus: string | null;
+}
 
-const sim = new SnmpSimulator({ files: files.map((f) => join(DIR, f)), advance: false });
 const client = new SnmpClient(2);
-let port = 0;
-
-beforeAll(async () => {
-  port = await sim.start('127.0.0.1', 0);
-});
-afterAll(async () => {
-  client.close();
-  await sim.stop();
-});
+const simulator = useSnmpSimulator({ files: files.map((f) => join(SNMPREC_DIR, f)), advance: false }, () => client.close());
 
 async function poll(name: string) {
-  const outcome = await pollDevice(client, { host: '127.0.0.1', port, version: '2c', community: name, timeoutMs: 2000, retries: 1 }, ['auto'], { profileState: {} });
+  const outcome = await pollDevice(
+    client,
+    { host: '127.0.0.1', port: simulator.port, version: '2c', community: name, timeoutMs: 2000, retries: 1 },
+    ['auto'],
+    { profileState: {} },
+  );
   // What `callboard poll --json` prints, parsed back: the JSON contract itself is under test.
   return { ...JSON.parse(pollResultJson(outcome.result)), errors: outcome.errors };
 }
@@ -39,7 +43,7 @@ describe('simulated recordings vs LibreNMS expectations', () => {
 
   for (const file of files) {
     const name = file.replace(/\.snmprec$/, '');
-    const jsonFile = join(DIR, `${name}.json`);
+    const jsonFile = join(SNMPREC_DIR, `${name}.json`);
     it(`${name}`, async () => {
       const got = await poll(name);
       expect(got.errors).toEqual([]);
@@ -56,7 +60,8 @@ describe('simulated recordings vs LibreNMS expectations', () => {
         // LibreNMS drops some interfaces by its ignore rules; every one it keeps must be ours, equal.
         expect(got.interfaces.length).toBeGreaterThanOrEqual(ports.length);
         for (const p of ports) {
-          const mine = byIndex.get(p.ifIndex) as { ifName: string; ifDescr: string; counters: Record<string, { value: number | string }> } | undefined;
+          const mine = byIndex.get(p.ifIndex) as
+            { ifName: string; ifDescr: string; counters: Record<string, { value: number | string }> } | undefined;
           expect(mine, `ifIndex ${p.ifIndex}`).toBeDefined();
           if (p.ifName) expect(mine!.ifName).toBe(p.ifName);
           if (p.ifDescr) expect(mine!.ifDescr).toBe(p.ifDescr);
@@ -74,7 +79,9 @@ describe('simulated recordings vs LibreNMS expectations', () => {
         expect(mine, p.processor_descr).toBeDefined();
         expect(mine.load5mPct).toBe(p.processor_usage);
       }
-      const pools = (expected.mempools?.discovery?.mempools ?? []).filter((m: { mempool_type: string }) => ['cmp', 'cemp', 'cpm'].includes(m.mempool_type));
+      const pools = (expected.mempools?.discovery?.mempools ?? []).filter((m: { mempool_type: string }) =>
+        ['cmp', 'cemp', 'cpm'].includes(m.mempool_type),
+      );
       expect(got.memory.length).toBe(pools.length);
       for (const m of pools) {
         const mine = got.memory.find((x: { index: string }) => x.index === m.mempool_index);

@@ -4,33 +4,39 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../collector/src/devstack/ports.js';
 import { snmpInput } from '../collector/src/inputs/snmp/index.js';
-import { SnmpSimulator } from '../collector/src/inputs/snmp/sim/agent.js';
 import { snmpTargetsReport } from '../collector/src/inputs/snmp/targets-report.js';
 import { memoryLogger } from '../collector/src/lib/test-logger.js';
 import type { Metric } from '../collector/src/pipeline/metric.js';
+import { IAD_RECORDING, useSnmpSimulator } from './support/snmp-sim.js';
 
-const RECORDING = join(import.meta.dirname, '../../shared/fixtures/snmprec/librenms_linux_opensips.snmprec');
-const sim = new SnmpSimulator({ files: [RECORDING], devices: 90 });
-let port = 0;
+const simulator = useSnmpSimulator({ files: [IAD_RECORDING], devices: 90 });
 let deadPort = 0;
 
 beforeAll(async () => {
-  port = await sim.start('127.0.0.1', 0);
   deadPort = await freePort('udp'); // nothing listens there: requests time out
-});
-afterAll(async () => {
-  await sim.stop();
 });
 
 describe('snmp input at scale (simulator)', () => {
   it('with 10 % of targets dead, each cycle still polls every live device within its interval', async () => {
     process.env.CALLBOARD_TEST_IAD_COMMUNITY = 'unused';
     const targets = [
-      ...Array.from({ length: 90 }, (_, i) => ({ device: `iad-${i + 1}`, address: `127.0.0.1:${port}`, credentials: `iad-${i + 1}`, region: i % 2 ? 'east' : 'west', role: 'iad' })),
-      ...Array.from({ length: 10 }, (_, i) => ({ device: `dead-${i + 1}`, address: `127.0.0.1:${deadPort}`, credentials: 'dead', region: 'east', role: 'iad' })),
+      ...Array.from({ length: 90 }, (_, i) => ({
+        device: `iad-${i + 1}`,
+        address: `127.0.0.1:${simulator.port}`,
+        credentials: `iad-${i + 1}`,
+        region: i % 2 ? 'east' : 'west',
+        role: 'iad',
+      })),
+      ...Array.from({ length: 10 }, (_, i) => ({
+        device: `dead-${i + 1}`,
+        address: `127.0.0.1:${deadPort}`,
+        credentials: 'dead',
+        region: 'east',
+        role: 'iad',
+      })),
     ];
     // The simulator's community is per device; real deployments share one community per credentials entry.
     const credentials: Record<string, unknown> = { dead: { community: { env: 'CALLBOARD_TEST_IAD_COMMUNITY' } } };
@@ -38,7 +44,17 @@ describe('snmp input at scale (simulator)', () => {
       process.env[`CALLBOARD_TEST_IAD_${i}`] = `librenms_linux_opensips-${i}`;
       credentials[`iad-${i}`] = { community: { env: `CALLBOARD_TEST_IAD_${i}` } };
     }
-    const config = snmpInput.configSchema.parse({ type: 'snmp', name: 'iads', interval: '1s', timeout: '400ms', retries: 1, maxInFlight: 16, unreachableAfter: 2, credentials, targets });
+    const config = snmpInput.configSchema.parse({
+      type: 'snmp',
+      name: 'iads',
+      interval: '1s',
+      timeout: '400ms',
+      retries: 1,
+      maxInFlight: 16,
+      unreachableAfter: 2,
+      credentials,
+      targets,
+    });
     const registry = new Registry();
     const { log } = memoryLogger();
     const input = snmpInput.create(config, { log, stateDir: '/nonexistent', timezone: 'UTC', registry } as never);
@@ -70,7 +86,9 @@ describe('snmp input at scale (simulator)', () => {
     const dead = metrics.filter((m) => m.measurement === 'snmp_device' && m.tags.device === 'dead-3');
     expect(dead.at(-1)!.fields).toEqual({ up: 0, unreachable: 1 });
 
-    const regions = metrics.filter((m) => m.measurement === 'snmp_region' && m.time === metrics.filter((x) => x.measurement === 'snmp_region').at(-1)!.time);
+    const regions = metrics.filter(
+      (m) => m.measurement === 'snmp_region' && m.time === metrics.filter((x) => x.measurement === 'snmp_region').at(-1)!.time,
+    );
     expect(Object.fromEntries(regions.map((m) => [m.tags.region, m.fields]))).toEqual({
       west: { planned: 45, reporting: 45, unreachable: 0 },
       east: { planned: 55, reporting: 45, unreachable: 10 },

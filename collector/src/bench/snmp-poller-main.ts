@@ -1,6 +1,9 @@
 // Process entry for the SNMP benchmark's poller: the real snmp input (its own scheduler, the
 // light iad profile, metrics built and emitted) polling N simulated IADs for a while, then one
 // JSON line with what it did. CPU and RSS are read from outside (/proc), as for snmp_exporter.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { snmpInput } from '../inputs/snmp/index.js';
 import { memoryLogger } from '../lib/test-logger.js';
@@ -15,17 +18,39 @@ interface PollerArgs {
 }
 
 const args = JSON.parse(process.argv[2]!) as PollerArgs;
-process.env.CALLBOARD_BENCH_COMMUNITY = 'unused';
-const credentials: Record<string, unknown> = {};
-const targets = Array.from({ length: args.devices }, (_, i) => {
-  // One credentials entry per simulated device: the simulator tells clones apart by community.
-  process.env[`CALLBOARD_BENCH_C${i + 1}`] = `${args.community}-${i + 1}`;
-  credentials[`c${i + 1}`] = { community: { env: `CALLBOARD_BENCH_C${i + 1}` } };
-  return { device: `iad-${i + 1}`, address: `127.0.0.1:${args.port}`, credentials: `c${i + 1}`, region: `r${i % 10}`, role: 'iad', wan_if_index: 2 };
-});
-const config = snmpInput.configSchema.parse({ type: 'snmp', name: 'bench', interval: args.intervalMs, timeout: '2s', retries: 1, maxInFlight: args.maxInFlight, sockets: 8, credentials, targets });
+
+/**
+ * The devices come from an inventory file, as 60,000 IADs are configured. Each has credentials of
+ * its own only because the simulator tells its clones apart by community (a real IAD fleet
+ * shares a few); built in a function so that nothing but the input holds them.
+ */
+function benchConfig(dir: string) {
+  const inventory = join(dir, 'iads.csv');
+  const lines = ['device,address,credentials,region,role,wan_if_index'];
+  const credentials: Record<string, unknown> = {};
+  for (let i = 1; i <= args.devices; i++) {
+    process.env[`CALLBOARD_BENCH_C${i}`] = `${args.community}-${i}`;
+    credentials[`c${i}`] = { community: { env: `CALLBOARD_BENCH_C${i}` } };
+    lines.push(`iad-${i},127.0.0.1:${args.port},c${i},r${i % 10},iad,2`);
+  }
+  writeFileSync(inventory, `${lines.join('\n')}\n`);
+  const config = snmpInput.configSchema.parse({
+    type: 'snmp',
+    name: 'bench',
+    interval: args.intervalMs,
+    timeout: '2s',
+    retries: 1,
+    maxInFlight: args.maxInFlight,
+    sockets: 8,
+    credentials,
+    inventory,
+  });
+  return config;
+}
+
 const { log } = memoryLogger();
-const input = snmpInput.create(config, { log, stateDir: '/tmp', timezone: 'UTC', registry: new Registry() } as never);
+const dir = mkdtempSync(join(tmpdir(), 'callboard-snmp-bench-'));
+const input = snmpInput.create(benchConfig(dir), { log, stateDir: '/tmp', timezone: 'UTC', registry: new Registry() } as never);
 let metrics = 0;
 const cycles: unknown[] = [];
 await input.start!((batch) => {
@@ -41,5 +66,6 @@ const gc = (globalThis as { gc?: () => void }).gc;
 gc?.();
 const afterGc = gc ? process.memoryUsage() : undefined;
 await input.stop!();
+rmSync(dir, { recursive: true, force: true });
 process.stdout.write(`${JSON.stringify({ metrics, cycles, memory, afterGc })}\n`);
 process.exit(0);

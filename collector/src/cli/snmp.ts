@@ -11,7 +11,9 @@ const positiveInt = (what: string) => (value: string) => {
 
 const profileList = (value: string, previous: string[] = []) => {
   const names = value.split(',').map((s) => s.trim());
-  for (const n of names) if (n !== 'auto' && !PROFILE_NAMES.includes(n)) throw new InvalidArgumentError(`unknown profile "${n}" (auto, ${PROFILE_NAMES.join(', ')})`);
+  for (const n of names)
+    if (n !== 'auto' && !PROFILE_NAMES.includes(n))
+      throw new InvalidArgumentError(`unknown profile "${n}" (auto, ${PROFILE_NAMES.join(', ')})`);
   return [...previous, ...names];
 };
 
@@ -24,7 +26,9 @@ export function registerSnmpCommands(program: Command): void {
     .option('--community <community>', 'SNMPv1/v2c community (v2c unless --snmp-version 1)')
     .addOption(new Option('--snmp-version <v>', 'SNMP version').choices(['1', '2c', '3']).default('2c'))
     .option('--v3-user <user>', 'SNMPv3 user (implies --snmp-version 3)')
-    .addOption(new Option('--v3-level <level>', 'SNMPv3 security level').choices(['noAuthNoPriv', 'authNoPriv', 'authPriv']).default('authPriv'))
+    .addOption(
+      new Option('--v3-level <level>', 'SNMPv3 security level').choices(['noAuthNoPriv', 'authNoPriv', 'authPriv']).default('authPriv'),
+    )
     .addOption(new Option('--v3-auth-protocol <p>', 'SNMPv3 authentication').choices(['md5', 'sha', 'sha256', 'sha512']).default('sha'))
     .option('--v3-auth-key <key>', 'SNMPv3 authentication passphrase')
     .addOption(new Option('--v3-priv-protocol <p>', 'SNMPv3 privacy').choices(['des', 'aes', 'aes256b']).default('aes'))
@@ -38,16 +42,27 @@ export function registerSnmpCommands(program: Command): void {
       process.exitCode = await (await import('../inputs/snmp/cli-actions.js')).pollCommand(flags);
     });
 
-  const sim = program.commands.find((c) => c.name() === 'sim') ?? program.command('sim').description('simulators for demos, tests and benchmarks');
+  const sim =
+    program.commands.find((c) => c.name() === 'sim') ?? program.command('sim').description('simulators for demos, tests and benchmarks');
   sim
     .command('snmp')
-    .description('serve snmprec recordings over SNMP v1/v2c; community = recording base name (or <name>-<i> for --devices clones)')
+    .description(
+      'serve snmprec recordings over SNMP v1/v2c/v3; community (or v3 context) = recording base name (or <name>-<i> for --devices clones)',
+    )
     .requiredOption('--snmprec <fileOrDir...>', '.snmprec files or directories of them')
     .option('--listen <host:port>', 'UDP address', '127.0.0.1:1161')
     .option('--devices <n>', 'clone the first recording into N devices (communities <name>-1 … <name>-N)', positiveInt('--devices'))
     .option('--frozen', 'interface counters keep their recorded values')
     .option('--port-per-device', 'also give each clone its own UDP port (community = the recording name)')
+    .option('--v3-user <name>', 'SNMPv3 user served (the recording chosen by the v3 context name; empty context: the first)')
+    .addOption(
+      new Option('--v3-auth-protocol <p>', 'SNMPv3 authentication of --v3-user')
+        .choices(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'])
+        .default('sha'),
+    )
+    .option('--v3-auth-key <key>', 'SNMPv3 authentication passphrase of --v3-user (at least 8 characters)')
+    .addOption(new Option('--v3-priv-protocol <p>', 'SNMPv3 privacy of --v3-user').choices(['aes']).default('aes'))
+    .option('--v3-priv-key <key>', 'SNMPv3 privacy passphrase of --v3-user (authPriv; without it the user is authNoPriv)')
     .option('--json', 'print one JSON line {port, communities, devicePorts} when ready')
     .action(async (flags: SimFlags) => (await import('../inputs/snmp/cli-actions.js')).simSnmpCommand(flags));
 }
-

@@ -3,10 +3,11 @@ import { duration, secret, type Secret } from '../../lib/config-types.js';
 import type { Logger } from '../../lib/log.js';
 import type { Metric } from '../../pipeline/metric.js';
 import type { Emit, Input, InputContext, InputPlugin } from '../input.js';
-import { checkUnique, inventoryRow, profilesOf, readInventory, splitAddress, type InventoryRow } from './inventory.js';
+import { checkUnique, inventoryRow, profilesOf, readInventory, splitAddress } from './inventory.js';
 import { SNMP_MEASUREMENTS, snmpCycle, snmpRegion } from './measurements.js';
 import { pollDevice, type DeviceState } from './poll-device.js';
 import { PROFILE_MEASUREMENTS, PROFILE_NAMES } from './profiles/index.js';
+import { inShard, type Shard } from './shard.js';
 import { snmpSelfMetrics, type SnmpSelfMetrics } from './self-metrics.js';
 import { SnmpClient, SnmpError, type SnmpTarget } from './session.js';
 import { TargetScheduler, type CycleStats, type PollOutcome } from './target-scheduler.js';
@@ -30,7 +31,9 @@ const credentials = z.strictObject({
 });
 export type SnmpCredentials = z.output<typeof credentials>;
 
-const profileName = z.string().refine((p) => p === 'auto' || PROFILE_NAMES.includes(p), { message: `expected auto or one of ${PROFILE_NAMES.join(', ')}` });
+const profileName = z
+  .string()
+  .refine((p) => p === 'auto' || PROFILE_NAMES.includes(p), { message: `expected auto or one of ${PROFILE_NAMES.join(', ')}` });
 
 const configSchema = z
   .strictObject({
@@ -67,7 +70,7 @@ export const snmpInput: InputPlugin<typeof configSchema> = {
 export interface PollTarget {
   readonly id: string;
   readonly snmp: SnmpTarget;
-  readonly row: InventoryRow;
+  readonly region: string;
   readonly profiles: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
   readonly device: DeviceState;
@@ -78,41 +81,93 @@ const reveal = (s: Secret | undefined) => s?.reveal();
 
 export function toSnmpTarget(address: string, creds: SnmpCredentials | undefined, timeoutMs: number, retries: number): SnmpTarget {
   const { host, port } = splitAddress(address);
+  return snmpTargetFrom(host, port, credentialsOf(creds), timeoutMs, retries);
+}
+
+/** The parts of an SnmpTarget that come from a credentials entry, revealed once per entry. */
+type TargetCredentials = Pick<SnmpTarget, 'version' | 'community' | 'v3'>;
+
+function credentialsOf(creds: SnmpCredentials | undefined): TargetCredentials {
   const version = creds?.version ?? '2c';
   const v3 = creds?.v3;
   return {
-    host,
-    port,
     version,
-    timeoutMs,
-    retries,
-    ...(version !== '3' ? { community: reveal(creds?.community) ?? 'public' } : {}),
-    ...(version === '3' && v3
-      ? { v3: { user: v3.user, level: v3.level, authProtocol: v3.authProtocol, authKey: reveal(v3.authKey), privProtocol: v3.privProtocol, privKey: reveal(v3.privKey), context: v3.context } }
-      : {}),
+    community: version !== '3' ? (reveal(creds?.community) ?? 'public') : undefined,
+    v3:
+      version === '3' && v3
+        ? {
+            user: v3.user,
+            level: v3.level,
+            authProtocol: v3.authProtocol,
+            authKey: reveal(v3.authKey),
+            privProtocol: v3.privProtocol,
+            privKey: reveal(v3.privKey),
+            context: v3.context,
+          }
+        : undefined,
   };
 }
 
-export function buildTargets(config: SnmpConfig): PollTarget[] {
+// Every target object has the same shape (absent parts undefined), so V8 keeps them all compact.
+const snmpTargetFrom = (host: string, port: number, c: TargetCredentials, timeoutMs: number, retries: number): SnmpTarget => ({
+  host,
+  port,
+  version: c.version,
+  community: c.community,
+  v3: c.v3,
+  timeoutMs,
+  retries,
+});
+
+/** One copy of each repeated string (regions, roles, customers, hosts) instead of one per row. */
+function interner(): (s: string) => string {
+  const seen = new Map<string, string>();
+  return (s) => {
+    const known = seen.get(s);
+    if (known !== undefined) return known;
+    seen.set(s, s);
+    return s;
+  };
+}
+
+export function buildTargets(config: SnmpConfig, shard?: Shard): PollTarget[] {
   const rows = [...config.targets, ...(config.inventory ? readInventory(config.inventory) : [])];
   checkUnique(rows);
-  return rows.map((row) => {
-    const creds = config.credentials[row.credentials];
-    if (!creds && row.credentials !== 'default') throw new Error(`device ${row.device}: no credentials named "${row.credentials}"`);
-    const profiles = row.profiles === undefined && config.profiles ? config.profiles : profilesOf(row);
+  const intern = interner();
+  const credentials = new Map<string, TargetCredentials>();
+  const profileLists = new Map<string, readonly string[]>();
+  const targets: PollTarget[] = [];
+  for (const row of rows) {
+    if (!inShard(row.device, shard)) continue;
+    let creds = credentials.get(row.credentials);
+    if (!creds) {
+      const entry = config.credentials[row.credentials];
+      if (!entry && row.credentials !== 'default') throw new Error(`device ${row.device}: no credentials named "${row.credentials}"`);
+      credentials.set(row.credentials, (creds = credentialsOf(entry)));
+    }
+    const names = row.profiles === undefined && config.profiles ? config.profiles : profilesOf(row);
+    const profilesKey = names.join('+');
+    let profiles = profileLists.get(profilesKey);
+    if (!profiles) profileLists.set(profilesKey, (profiles = Object.freeze([...names])));
     const device: DeviceState = { profileState: {} };
     if (row.wan_if_index) device.profileState.iad = { wanIfIndex: row.wan_if_index };
-    return {
+    const { host, port } = splitAddress(row.address);
+    // Empty inventory columns are left out: InfluxDB has no empty tag values.
+    // Built from {} (room for four properties inside the object) rather than a one-key literal.
+    const tags: Record<string, string> = {};
+    tags.device = row.device;
+    for (const key of ['customer', 'site', 'region', 'role'] as const) if (row[key] !== '') tags[key] = intern(row[key]);
+    targets.push({
       id: row.device,
-      snmp: toSnmpTarget(row.address, creds, config.timeout, config.retries),
-      row,
+      snmp: snmpTargetFrom(intern(host), port, creds, row.timeout ?? config.timeout, row.retries ?? config.retries),
+      region: intern(row.region),
       profiles,
-      // Empty inventory columns are left out: InfluxDB has no empty tag values.
-      tags: Object.fromEntries(Object.entries({ device: row.device, customer: row.customer, site: row.site, region: row.region, role: row.role }).filter(([, v]) => v !== '')),
+      tags,
       device,
       rates: newRateState(),
-    };
-  });
+    });
+  }
+  return targets;
 }
 
 /** Emitting every poll's metrics separately would cost a pipeline call per poll; batch them. */
@@ -130,21 +185,38 @@ export class SnmpInput implements Input {
   #pending: Metric[] = [];
   #flushTimer?: NodeJS.Timeout;
   lastCycle?: CycleStats;
+  /** This collector's share of the targets (see shard.ts); all of them when unset. */
+  readonly shard?: Shard;
 
-  constructor(private readonly config: SnmpConfig, context: InputContext) {
+  /** Only the interval is kept from the config: its targets and credentials live on in compact form (targets). */
+  readonly #intervalMs: number;
+
+  constructor(config: SnmpConfig, context: InputContext) {
+    this.#intervalMs = config.interval;
     this.name = config.name;
+    this.shard = context.shard;
     this.#log = context.log.child({ input: 'snmp', name: config.name });
-    this.targets = buildTargets(config);
+    this.targets = buildTargets(config, context.shard);
     this.#client = new SnmpClient(config.sockets);
     this.#metrics = snmpSelfMetrics(context.registry);
-    this.#scheduler = new TargetScheduler(this.targets, (t) => this.#pollOne(t), { intervalMs: config.interval, maxInFlight: config.maxInFlight, unreachableAfter: config.unreachableAfter, maxBackoffMs: config.maxBackoff }, {
-      onCycle: (stats) => this.#onCycle(stats),
-      onBackedOff: (t) => this.#queue([unreachableMetric(t.tags, Date.now(), true)]),
-      onPolled: (_t, outcome, ms) => {
-        this.#metrics.polls.labels(this.name, outcome.result).inc();
-        this.#metrics.pollDuration.labels(this.name).observe(ms / 1000);
+    this.#scheduler = new TargetScheduler(
+      this.targets,
+      (t, i) => this.#pollOne(t, i),
+      {
+        intervalMs: config.interval,
+        maxInFlight: config.maxInFlight,
+        unreachableAfter: config.unreachableAfter,
+        maxBackoffMs: config.maxBackoff,
       },
-    });
+      {
+        onCycle: (stats) => this.#onCycle(stats),
+        onBackedOff: (t) => this.#queue([unreachableMetric(t.tags, Date.now(), true)]),
+        onPolled: (_t, outcome, ms) => {
+          this.#metrics.polls.labels(this.name, outcome.result).inc();
+          this.#metrics.pollDuration.labels(this.name).observe(ms / 1000);
+        },
+      },
+    );
   }
 
   get scheduler(): TargetScheduler<PollTarget> {
@@ -153,7 +225,14 @@ export class SnmpInput implements Input {
 
   async start(emit: Emit): Promise<void> {
     this.#emit = emit;
-    this.#log.info({ targets: this.targets.length, intervalMs: this.config.interval }, 'SNMP polling started');
+    this.#log.info(
+      {
+        targets: this.targets.length,
+        intervalMs: this.#intervalMs,
+        ...(this.shard ? { shard: `${this.shard.index}/${this.shard.count}` } : {}),
+      },
+      'SNMP polling started',
+    );
     this.#flushTimer = setInterval(() => this.#flush(), FLUSH_MS);
     this.#scheduler.start();
     registerTargetsSource(this);
@@ -167,7 +246,7 @@ export class SnmpInput implements Input {
     this.#client.close();
   }
 
-  async #pollOne(target: PollTarget): Promise<PollOutcome> {
+  async #pollOne(target: PollTarget, index: number): Promise<PollOutcome> {
     const started = performance.now();
     try {
       const outcome = await pollDevice(this.#client, target.snmp, target.profiles, target.device, false);
@@ -179,8 +258,7 @@ export class SnmpInput implements Input {
       return { result: 'ok' };
     } catch (error) {
       const timeout = error instanceof SnmpError && error.kind === 'timeout';
-      const state = this.#scheduler.states.get(target.id);
-      this.#queue([unreachableMetric(target.tags, Date.now(), Boolean(state?.unreachable))]);
+      this.#queue([unreachableMetric(target.tags, Date.now(), this.#scheduler.isUnreachable(index))]);
       return { result: timeout ? 'timeout' : 'error', message: error instanceof Error ? error.message : String(error) };
     }
   }
@@ -188,33 +266,47 @@ export class SnmpInput implements Input {
   #onCycle(stats: CycleStats): void {
     this.lastCycle = stats;
     const finished = stats.ok + stats.timeouts + stats.errors;
-    const pollsPerS = finished / (this.config.interval / 1000);
+    const pollsPerS = finished / (this.#intervalMs / 1000);
     this.#metrics.skipped.labels(this.name).inc(stats.skipped);
     this.#metrics.cycleDuration.labels(this.name).set(stats.cycleMs / 1000);
     this.#metrics.pollsPerSecond.labels(this.name).set(pollsPerS);
     this.#metrics.unreachable.labels(this.name).set(stats.unreachable);
     this.#metrics.inFlight.labels(this.name).set(this.#scheduler.inFlight);
-    if (stats.overrun > 0 || stats.skipped > 0 || stats.answeredMs > this.config.interval) this.#log.warn({ code: 'CALLBOARD_SNMP_CYCLE_OVERRUN', ...stats }, 'SNMP poll cycle did not finish within its interval');
-    const time = stats.cycleStartMs + this.config.interval;
+    if (stats.overrun > 0 || stats.skipped > 0 || stats.answeredMs > this.#intervalMs)
+      this.#log.warn({ code: 'CALLBOARD_SNMP_CYCLE_OVERRUN', ...stats }, 'SNMP poll cycle did not finish within its interval');
+    const time = stats.cycleStartMs + this.#intervalMs;
     const metrics: Metric[] = [
       {
         measurement: snmpCycle.measurement,
         tags: { input: this.name },
         time,
-        fields: { targets: stats.targets, polled: stats.polled, ok: stats.ok, timeouts: stats.timeouts, errors: stats.errors, skipped: stats.skipped, unreachable: stats.unreachable, cycle_ms: stats.cycleMs, answered_ms: stats.answeredMs, overrun: stats.overrun, polls_per_s: pollsPerS },
+        fields: {
+          targets: stats.targets,
+          polled: stats.polled,
+          ok: stats.ok,
+          timeouts: stats.timeouts,
+          errors: stats.errors,
+          skipped: stats.skipped,
+          unreachable: stats.unreachable,
+          cycle_ms: stats.cycleMs,
+          answered_ms: stats.answeredMs,
+          overrun: stats.overrun,
+          polls_per_s: pollsPerS,
+        },
       },
     ];
     // Migration view: devices planned vs reporting per region (reporting = answered within two intervals).
     const regions = new Map<string, { planned: number; reporting: number; unreachable: number }>();
-    for (const target of this.targets) {
-      const r = regions.get(target.row.region) ?? { planned: 0, reporting: 0, unreachable: 0 };
-      const state = this.#scheduler.states.get(target.id)!;
+    this.targets.forEach((target, i) => {
+      const r = regions.get(target.region) ?? { planned: 0, reporting: 0, unreachable: 0 };
+      const lastOkMs = this.#scheduler.lastOkMs(i);
       r.planned++;
-      if (state.lastOkMs !== undefined && time - state.lastOkMs <= 2 * this.config.interval) r.reporting++;
-      if (state.unreachable) r.unreachable++;
-      regions.set(target.row.region, r);
-    }
-    for (const [region, r] of regions) metrics.push({ measurement: snmpRegion.measurement, tags: { input: this.name, region }, time, fields: r });
+      if (lastOkMs !== undefined && time - lastOkMs <= 2 * this.#intervalMs) r.reporting++;
+      if (this.#scheduler.isUnreachable(i)) r.unreachable++;
+      regions.set(target.region, r);
+    });
+    for (const [region, r] of regions)
+      metrics.push({ measurement: snmpRegion.measurement, tags: { input: this.name, region }, time, fields: r });
     this.#queue(metrics);
   }
 

@@ -4,8 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { duration } from '../../lib/config-types.js';
 
-const tagValue = z.string().regex(/^[^,=\s"]*$/, 'no commas, equals signs, quotes or spaces').default('');
+const tagValue = z
+  .string()
+  .regex(/^[^,=\s"]*$/, 'no commas, equals signs, quotes or spaces')
+  .default('');
 
 export const inventoryRow = z.strictObject({
   device: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'expected letters, digits, "_", ".", ":" or "-"'),
@@ -20,6 +24,10 @@ export const inventoryRow = z.strictObject({
   profiles: z.union([z.string(), z.array(z.string())]).optional(),
   /** The IAD's WAN ifIndex when known (saves the one-time ifType walk). */
   wan_if_index: z.coerce.number().int().positive().optional(),
+  /** This device's request timeout ("3s", or ms), instead of the input's. */
+  timeout: z.preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v), duration()).optional(),
+  /** This device's retries after a timeout, instead of the input's. */
+  retries: z.coerce.number().int().min(0).max(5).optional(),
 });
 export type InventoryRow = z.output<typeof inventoryRow>;
 
@@ -33,11 +41,11 @@ export function parseCsv(text: string): Record<string, string>[] {
     for (let i = 0; i < line.length; i++) {
       const c = line[i]!;
       if (quoted) {
-        if (c === '"' && line[i + 1] === '"') (cell += '"'), i++;
+        if (c === '"' && line[i + 1] === '"') ((cell += '"'), i++);
         else if (c === '"') quoted = false;
         else cell += c;
       } else if (c === '"') quoted = true;
-      else if (c === ',') cells.push(cell.trim()), (cell = '');
+      else if (c === ',') (cells.push(cell.trim()), (cell = ''));
       else cell += c;
     }
     cells.push(cell.trim());
@@ -58,7 +66,8 @@ export function readInventory(file: string): InventoryRow[] {
   if (!Array.isArray(raw)) throw new InventoryError(`${file}: expected a list of devices`);
   return raw.map((row, i) => {
     const parsed = inventoryRow.safeParse(row);
-    if (!parsed.success) throw new InventoryError(`${file}: row ${i + 1}: ${parsed.error.issues.map((e) => `${e.path.join('.')}: ${e.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new InventoryError(`${file}: row ${i + 1}: ${parsed.error.issues.map((e) => `${e.path.join('.')}: ${e.message}`).join('; ')}`);
     return parsed.data;
   });
 }

@@ -12,7 +12,41 @@ export interface DeviceState {
   identity?: DeviceIdentity;
   profileState: Record<string, ProfileState>;
   /** ifIndex → the name its link is known by (ifName, or the DS1 span name), for traps that name only the ifIndex. */
-  ifNames?: Map<number, string>;
+  ifNames?: IfNames;
+}
+
+/**
+ * ifIndex → name for one device. Most devices have a few interfaces (an IAD one): a flat list
+ * of pairs costs a fraction of a Map each, for 60,000 devices; big routers get a Map.
+ */
+export class IfNames {
+  #pairs: (number | string)[] = [];
+  #map?: Map<number, string>;
+
+  get(ifIndex: number): string | undefined {
+    if (this.#map) return this.#map.get(ifIndex);
+    for (let i = 0; i < this.#pairs.length; i += 2) if (this.#pairs[i] === ifIndex) return this.#pairs[i + 1] as string;
+    return undefined;
+  }
+
+  /** Only a changed name is stored: the names stay in the old generation, no garbage per poll. */
+  set(ifIndex: number, name: string): void {
+    if (this.#map) {
+      if (this.#map.get(ifIndex) !== name) this.#map.set(ifIndex, name);
+      return;
+    }
+    for (let i = 0; i < this.#pairs.length; i += 2) {
+      if (this.#pairs[i] !== ifIndex) continue;
+      if (this.#pairs[i + 1] !== name) this.#pairs[i + 1] = name;
+      return;
+    }
+    this.#pairs.push(ifIndex, name);
+    if (this.#pairs.length > 32) {
+      this.#map = new Map();
+      for (let i = 0; i < this.#pairs.length; i += 2) this.#map.set(this.#pairs[i] as number, this.#pairs[i + 1] as string);
+      this.#pairs = [];
+    }
+  }
 }
 
 /** Without `auto`, the device's identity is not needed to poll it: skip the extra GET (IADs). */
@@ -29,7 +63,12 @@ export function readerFor(client: SnmpClient, target: SnmpTarget): Reader {
 }
 
 export async function identifyDevice(reader: Reader): Promise<{ identity: DeviceIdentity; uptimeTicks?: number }> {
-  const [descr, objectId, uptime, name] = await reader.get([SYSTEM_OIDS.sysDescr, SYSTEM_OIDS.sysObjectID, SYSTEM_OIDS.sysUpTime, SYSTEM_OIDS.sysName]);
+  const [descr, objectId, uptime, name] = await reader.get([
+    SYSTEM_OIDS.sysDescr,
+    SYSTEM_OIDS.sysObjectID,
+    SYSTEM_OIDS.sysUpTime,
+    SYSTEM_OIDS.sysName,
+  ]);
   const identity = identify(String(name?.value ?? ''), String(descr?.value ?? ''), String(objectId?.value ?? ''));
   const ticks = num(uptime);
   return ticks === undefined ? { identity } : { identity, uptimeTicks: ticks };
@@ -39,7 +78,13 @@ export async function identifyDevice(reader: Reader): Promise<{ identity: Device
  * `profiles` is a list of names, or ['auto']. `identify`: read sysName/sysDescr/sysObjectID on
  * the first poll even when no profile needs them (`callboard poll` shows them).
  */
-export async function pollDevice(client: SnmpClient, target: SnmpTarget, profiles: readonly string[], state: DeviceState, identify = true): Promise<DevicePollOutcome> {
+export async function pollDevice(
+  client: SnmpClient,
+  target: SnmpTarget,
+  profiles: readonly string[],
+  state: DeviceState,
+  identify = true,
+): Promise<DevicePollOutcome> {
   const reader = readerFor(client, target);
   let uptimeTicks: number | undefined;
   if (!state.identity && !identify && !profiles.includes('auto')) state.identity = UNIDENTIFIED;
@@ -81,8 +126,6 @@ export async function pollDevice(client: SnmpClient, target: SnmpTarget, profile
   return { result, errors };
 }
 
-/** Only a changed name is stored: 60,000 devices' names stay in the old generation, no garbage per poll. */
 function rememberName(state: DeviceState, ifIndex: number, name: string): void {
-  const names = (state.ifNames ??= new Map());
-  if (names.get(ifIndex) !== name) names.set(ifIndex, name);
+  (state.ifNames ??= new IfNames()).set(ifIndex, name);
 }

@@ -8,6 +8,7 @@
 // the packet; responses are matched by request id. net-snmp's own retries are off (a retry would
 // re-read the session's *current* target): retries are done here, per request. SNMPv3 keeps one
 // session per target because USM state (engine id, boots, time) belongs to the target.
+import dgram from 'node:dgram';
 import snmp from 'net-snmp';
 
 export type SnmpVersion = '1' | '2c' | '3';
@@ -33,7 +34,8 @@ export interface SnmpTarget {
 }
 
 export type SnmpValue = number | bigint | string;
-export type SnmpType = 'integer' | 'octets' | 'oid' | 'ip' | 'counter32' | 'gauge32' | 'timeticks' | 'counter64' | 'opaque' | 'null' | 'boolean';
+export type SnmpType =
+  'integer' | 'octets' | 'oid' | 'ip' | 'counter32' | 'gauge32' | 'timeticks' | 'counter64' | 'opaque' | 'null' | 'boolean';
 
 export interface Varbind {
   readonly oid: string;
@@ -127,7 +129,11 @@ export function convertVarbind(raw: RawVarbind, where: string): Varbind | undefi
 }
 
 // The typings (3.23) lag the library (3.29): newer protocols and error classes are looked up by name.
-const lib = snmp as unknown as { AuthProtocols: Record<string, number>; PrivProtocols: Record<string, number>; RequestTimedOutError: new () => Error };
+const lib = snmp as unknown as {
+  AuthProtocols: Record<string, number>;
+  PrivProtocols: Record<string, number>;
+  RequestTimedOutError: new () => Error;
+};
 const AUTH: Record<string, number> = {
   md5: snmp.AuthProtocols.md5,
   sha: snmp.AuthProtocols.sha,
@@ -142,7 +148,11 @@ const PRIV: Record<string, number> = {
   aes256b: lib.PrivProtocols.aes256b!,
   aes256r: lib.PrivProtocols.aes256r!,
 };
-const LEVEL = { noAuthNoPriv: snmp.SecurityLevel.noAuthNoPriv, authNoPriv: snmp.SecurityLevel.authNoPriv, authPriv: snmp.SecurityLevel.authPriv };
+const LEVEL = {
+  noAuthNoPriv: snmp.SecurityLevel.noAuthNoPriv,
+  authNoPriv: snmp.SecurityLevel.authNoPriv,
+  authPriv: snmp.SecurityLevel.authPriv,
+};
 
 /** The mutable parts of a net-snmp Session we set per request (see the header comment). */
 interface PooledSession {
@@ -154,10 +164,24 @@ interface PooledSession {
   retries: number;
   get(oids: string[], cb: (error: Error | null, varbinds?: RawVarbind[]) => void): void;
   getNext(oids: string[], cb: (error: Error | null, varbinds?: RawVarbind[]) => void): void;
-  getBulk(oids: string[], nonRepeaters: number, maxRepetitions: number, cb: (error: Error | null, varbinds?: (RawVarbind | RawVarbind[])[]) => void): void;
+  getBulk(
+    oids: string[],
+    nonRepeaters: number,
+    maxRepetitions: number,
+    cb: (error: Error | null, varbinds?: (RawVarbind | RawVarbind[])[]) => void,
+  ): void;
   close(): void;
   on(event: string, listener: (...args: unknown[]) => void): void;
 }
+
+/**
+ * A shared socket carries thousands of targets' answers: a pause of the event loop (a major GC)
+ * must not overflow the kernel's default ~200 kB receive buffer, or answers are dropped and
+ * polls wait for their timeout. 4 MB is the usual net.core.rmem_max; the kernel caps it there.
+ */
+const ROOMY_SOCKETS = {
+  createSocket: (type: 'udp4' | 'udp6') => dgram.createSocket({ type, recvBufferSize: 4 << 20, sendBufferSize: 1 << 20 }),
+};
 
 export const targetName = (t: Pick<SnmpTarget, 'host' | 'port'>) => `${t.host}:${t.port}`;
 
@@ -174,7 +198,8 @@ export class SnmpClient {
   async get(target: SnmpTarget, oids: readonly string[]): Promise<(Varbind | undefined)[]> {
     const raw = await this.#request(target, oids[0] ?? '', (s, cb) => s.get([...oids], cb as never));
     const list = raw as RawVarbind[];
-    if (list.length !== oids.length) throw new SnmpError('invalid', targetName(target), oids[0] ?? '', `asked ${oids.length} OIDs, got ${list.length}`);
+    if (list.length !== oids.length)
+      throw new SnmpError('invalid', targetName(target), oids[0] ?? '', `asked ${oids.length} OIDs, got ${list.length}`);
     return list.map((vb) => convertVarbind(vb, targetName(target)));
   }
 
@@ -193,7 +218,7 @@ export class SnmpClient {
         if (target.version === '1') s.getNext([cursor], cb as never);
         else s.getBulk([cursor], 0, maxRepetitions, cb as never);
       });
-      const rows = (target.version === '1' ? batch : (batch[0] as RawVarbind[] | undefined) ?? []) as RawVarbind[];
+      const rows = (target.version === '1' ? batch : ((batch[0] as RawVarbind[] | undefined) ?? [])) as RawVarbind[];
       if (rows.length === 0) return out;
       for (const raw of rows) {
         if (raw.type === END_OF_MIB_VIEW || !raw.oid.startsWith(prefix)) return out;
@@ -213,7 +238,11 @@ export class SnmpClient {
     this.#v3.clear();
   }
 
-  async #request(target: SnmpTarget, oid: string, send: (s: PooledSession, cb: (e: Error | null, vb?: unknown[]) => void) => void): Promise<unknown[]> {
+  async #request(
+    target: SnmpTarget,
+    oid: string,
+    send: (s: PooledSession, cb: (e: Error | null, vb?: unknown[]) => void) => void,
+  ): Promise<unknown[]> {
     if (this.#closed) throw new SnmpError('transport', targetName(target), oid, 'client closed');
     let lastError: unknown;
     for (let attempt = 0; attempt <= target.retries; attempt++) {
@@ -229,14 +258,24 @@ export class SnmpClient {
       }
     }
     const kind: SnmpErrorKind =
-      lastError instanceof lib.RequestTimedOutError ? 'timeout' : lastError instanceof snmp.RequestFailedError ? 'agent' : lastError instanceof snmp.ResponseInvalidError ? 'invalid' : 'transport';
+      lastError instanceof lib.RequestTimedOutError
+        ? 'timeout'
+        : lastError instanceof snmp.RequestFailedError
+          ? 'agent'
+          : lastError instanceof snmp.ResponseInvalidError
+            ? 'invalid'
+            : 'transport';
     throw new SnmpError(kind, targetName(target), oid, lastError instanceof Error ? lastError.message : String(lastError));
   }
 
   #sessionFor(target: SnmpTarget): PooledSession {
     if (target.version === '3') return this.#v3Session(target);
     if (this.#shared.length < this.sockets) {
-      const s = snmp.createSession('127.0.0.1', 'public', { version: snmp.Version2c, retries: 0 }) as unknown as PooledSession;
+      const s = snmp.createSession('127.0.0.1', 'public', {
+        version: snmp.Version2c,
+        retries: 0,
+        dgramModule: ROOMY_SOCKETS,
+      } as never) as unknown as PooledSession;
       // A socket error must never crash the collector; the request times out instead.
       s.on('error', () => {});
       this.#shared.push(s);
@@ -263,12 +302,16 @@ export class SnmpClient {
         ...(v3.level !== 'noAuthNoPriv' ? { authProtocol: AUTH[v3.authProtocol ?? 'sha'], authKey: v3.authKey ?? '' } : {}),
         ...(v3.level === 'authPriv' ? { privProtocol: PRIV[v3.privProtocol ?? 'aes'], privKey: v3.privKey ?? '' } : {}),
       };
-      session = snmp.createV3Session(target.host, user as never, {
-        port: target.port,
-        retries: 0,
-        timeout: target.timeoutMs,
-        context: v3.context ?? '',
-      } as never) as unknown as PooledSession;
+      session = snmp.createV3Session(
+        target.host,
+        user as never,
+        {
+          port: target.port,
+          retries: 0,
+          timeout: target.timeoutMs,
+          context: v3.context ?? '',
+        } as never,
+      ) as unknown as PooledSession;
       session.on('error', () => {});
       this.#v3.set(key, session);
     }

@@ -8,19 +8,25 @@
 
 export type PollOutcome = { result: 'ok' } | { result: 'timeout' | 'error'; message: string };
 
+/** One target's scheduling state, read through TargetScheduler.state(): a live view, not a copy. */
 export interface TargetState {
   readonly id: string;
-  inFlight: boolean;
-  queued: boolean;
-  consecutiveTimeouts: number;
-  unreachable: boolean;
-  unreachableSinceMs?: number;
-  backoffUntilMs: number;
-  lastPollMs?: number;
-  lastOkMs?: number;
-  lastError?: string;
-  skipped: number;
+  readonly inFlight: boolean;
+  readonly queued: boolean;
+  readonly consecutiveTimeouts: number;
+  readonly unreachable: boolean;
+  readonly unreachableSinceMs?: number;
+  readonly backoffUntilMs: number;
+  readonly lastPollMs?: number;
+  readonly lastOkMs?: number;
+  readonly lastError?: string;
+  readonly skipped: number;
 }
+
+const IN_FLIGHT = 1;
+const QUEUED = 2;
+const UNREACHABLE = 4;
+const orUndefined = (n: number) => (Number.isNaN(n) ? undefined : n);
 
 export interface CycleStats {
   cycleStartMs: number;
@@ -60,13 +66,38 @@ interface Cycle {
   reported: boolean;
 }
 
-const emptyStats = (cycleStartMs: number, targets: number): CycleStats => ({ cycleStartMs, targets, polled: 0, ok: 0, timeouts: 0, errors: 0, skipped: 0, backedOff: 0, unreachable: 0, cycleMs: 0, answeredMs: 0, overrun: 0 });
+const emptyStats = (cycleStartMs: number, targets: number): CycleStats => ({
+  cycleStartMs,
+  targets,
+  polled: 0,
+  ok: 0,
+  timeouts: 0,
+  errors: 0,
+  skipped: 0,
+  backedOff: 0,
+  unreachable: 0,
+  cycleMs: 0,
+  answeredMs: 0,
+  overrun: 0,
+});
 
+/**
+ * Per-target state lives in typed arrays indexed by the target's position (60,000 targets would
+ * otherwise hold 60,000 state objects, their boxed numbers and a Map: tens of MB of heap).
+ */
 export class TargetScheduler<T extends { readonly id: string }> {
-  readonly states: ReadonlyMap<string, TargetState>;
   readonly #targets: readonly T[];
-  readonly #offsets: number[];
-  readonly #queue: { target: T; cycle: Cycle }[] = [];
+  readonly #offsets: Float64Array;
+  readonly #flags: Uint8Array;
+  readonly #timeouts: Uint16Array;
+  readonly #backoffUntil: Float64Array;
+  readonly #lastPoll: Float32Array;
+  readonly #lastOk: Float64Array;
+  readonly #unreachableSince: Float64Array;
+  readonly #skipped: Uint32Array;
+  /** The last error of targets whose last poll failed. */
+  readonly #errors = new Map<number, string>();
+  readonly #queue: { index: number; cycle: Cycle }[] = [];
   #inFlight = 0;
   #pointer = 0;
   #cycle?: Cycle;
@@ -77,18 +108,90 @@ export class TargetScheduler<T extends { readonly id: string }> {
 
   constructor(
     targets: readonly T[],
-    private readonly poll: (target: T) => Promise<PollOutcome>,
+    private readonly poll: (target: T, index: number) => Promise<PollOutcome>,
     private readonly options: TargetSchedulerOptions,
-    private readonly hooks: { onCycle?(stats: CycleStats): void; onBackedOff?(target: T): void; onPolled?(target: T, outcome: PollOutcome, ms: number): void } = {},
+    private readonly hooks: {
+      onCycle?(stats: CycleStats): void;
+      onBackedOff?(target: T): void;
+      onPolled?(target: T, outcome: PollOutcome, ms: number): void;
+    } = {},
   ) {
     this.#targets = targets;
+    const n = targets.length;
     // Evenly spaced slots in target order; the inventory order spreads each region's devices.
-    this.#offsets = targets.map((_, i) => Math.floor((i * options.intervalMs) / Math.max(1, targets.length)));
-    this.states = new Map(targets.map((t) => [t.id, { id: t.id, inFlight: false, queued: false, consecutiveTimeouts: 0, unreachable: false, backoffUntilMs: 0, skipped: 0 }]));
+    this.#offsets = Float64Array.from(targets, (_, i) => Math.floor((i * options.intervalMs) / Math.max(1, n)));
+    this.#flags = new Uint8Array(n);
+    this.#timeouts = new Uint16Array(n);
+    this.#backoffUntil = new Float64Array(n);
+    this.#lastPoll = new Float32Array(n).fill(NaN);
+    this.#lastOk = new Float64Array(n).fill(NaN);
+    this.#unreachableSince = new Float64Array(n).fill(NaN);
+    this.#skipped = new Uint32Array(n);
   }
 
   get inFlight(): number {
     return this.#inFlight;
+  }
+
+  get size(): number {
+    return this.#targets.length;
+  }
+
+  isUnreachable(index: number): boolean {
+    return (this.#flags[index]! & UNREACHABLE) !== 0;
+  }
+
+  lastOkMs(index: number): number | undefined {
+    return orUndefined(this.#lastOk[index]!);
+  }
+
+  lastPollMs(index: number): number | undefined {
+    return orUndefined(this.#lastPoll[index]!);
+  }
+
+  /** A live view of target `index`'s state. */
+  state(index: number): TargetState {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const s = this;
+    const flag = (bit: number) => (s.#flags[index]! & bit) !== 0;
+    return {
+      id: this.#targets[index]!.id,
+      get inFlight() {
+        return flag(IN_FLIGHT);
+      },
+      get queued() {
+        return flag(QUEUED);
+      },
+      get unreachable() {
+        return flag(UNREACHABLE);
+      },
+      get consecutiveTimeouts() {
+        return s.#timeouts[index]!;
+      },
+      get unreachableSinceMs() {
+        return orUndefined(s.#unreachableSince[index]!);
+      },
+      get backoffUntilMs() {
+        return s.#backoffUntil[index]!;
+      },
+      get lastPollMs() {
+        return orUndefined(s.#lastPoll[index]!);
+      },
+      get lastOkMs() {
+        return orUndefined(s.#lastOk[index]!);
+      },
+      get lastError() {
+        return s.#errors.get(index);
+      },
+      get skipped() {
+        return s.#skipped[index]!;
+      },
+    };
+  }
+
+  /** Views of every target's state by id (built on each call: for reports and tests, not the poll path). */
+  get states(): ReadonlyMap<string, TargetState> {
+    return new Map(this.#targets.map((t, i) => [t.id, this.state(i)]));
   }
 
   start(now = Date.now()): void {
@@ -102,7 +205,7 @@ export class TargetScheduler<T extends { readonly id: string }> {
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
-    for (const { target } of this.#queue.splice(0)) this.states.get(target.id)!.queued = false;
+    for (const { index } of this.#queue.splice(0)) this.#flags[index]! &= ~QUEUED;
     await Promise.allSettled([...this.#settled]);
   }
 
@@ -123,25 +226,32 @@ export class TargetScheduler<T extends { readonly id: string }> {
 
   #dispatchDue(cycle: Cycle, elapsed: number, now: number): void {
     while (this.#pointer < this.#targets.length && this.#offsets[this.#pointer]! <= elapsed) {
-      const target = this.#targets[this.#pointer++]!;
-      const state = this.states.get(target.id)!;
-      if (state.inFlight || state.queued) {
-        state.skipped++;
+      const index = this.#pointer++;
+      const flags = this.#flags[index]!;
+      if (flags & (IN_FLIGHT | QUEUED)) {
+        this.#skipped[index]!++;
         cycle.stats.skipped++;
-      } else if (now < state.backoffUntilMs) {
+      } else if (now < this.#backoffUntil[index]!) {
         cycle.stats.backedOff++;
-        this.hooks.onBackedOff?.(target);
+        this.hooks.onBackedOff?.(this.#targets[index]!);
       } else if (this.#inFlight < this.options.maxInFlight) {
-        this.#run(target, cycle);
+        this.#run(index, cycle);
       } else {
-        state.queued = true;
-        this.#queue.push({ target, cycle });
+        this.#flags[index] = flags | QUEUED;
+        this.#queue.push({ index, cycle });
       }
     }
   }
 
   #newCycle(startMs: number): Cycle {
-    return { stats: emptyStats(startMs, this.#targets.length), running: 0, lastDoneMs: startMs, lastOkMs: startMs, closed: false, reported: false };
+    return {
+      stats: emptyStats(startMs, this.#targets.length),
+      running: 0,
+      lastDoneMs: startMs,
+      lastOkMs: startMs,
+      closed: false,
+      reported: false,
+    };
   }
 
   #report(cycle: Cycle): void {
@@ -150,48 +260,49 @@ export class TargetScheduler<T extends { readonly id: string }> {
     s.overrun = cycle.running;
     s.cycleMs = Math.max(0, cycle.lastDoneMs - s.cycleStartMs);
     s.answeredMs = Math.max(0, cycle.lastOkMs - s.cycleStartMs);
-    for (const state of this.states.values()) if (state.unreachable) s.unreachable++;
+    for (const flags of this.#flags) if (flags & UNREACHABLE) s.unreachable++;
     this.hooks.onCycle?.(s);
   }
 
-  #run(target: T, cycle: Cycle): void {
-    const state = this.states.get(target.id)!;
-    state.inFlight = true;
+  #run(index: number, cycle: Cycle): void {
+    const target = this.#targets[index]!;
+    this.#flags[index]! |= IN_FLIGHT;
     this.#inFlight++;
     cycle.running++;
     cycle.stats.polled++;
     const started = performance.now();
-    const done = this.poll(target)
+    const done = this.poll(target, index)
       .catch((error: unknown): PollOutcome => ({ result: 'error', message: error instanceof Error ? error.message : String(error) }))
       .then((outcome) => {
         const ms = performance.now() - started;
         const now = Date.now();
-        state.lastPollMs = ms;
+        this.#lastPoll[index] = ms;
         if (outcome.result === 'ok') {
           cycle.stats.ok++;
           cycle.lastOkMs = Math.max(cycle.lastOkMs, now);
-          state.lastOkMs = now;
-          state.consecutiveTimeouts = 0;
-          state.unreachable = false;
-          state.unreachableSinceMs = undefined;
-          state.lastError = undefined;
+          this.#lastOk[index] = now;
+          this.#timeouts[index] = 0;
+          this.#flags[index]! &= ~UNREACHABLE;
+          this.#unreachableSince[index] = NaN;
+          this.#errors.delete(index);
         } else {
-          state.lastError = outcome.message;
+          this.#errors.set(index, outcome.message);
           if (outcome.result === 'timeout') {
             cycle.stats.timeouts++;
-            state.consecutiveTimeouts++;
-            const beyond = state.consecutiveTimeouts - this.options.unreachableAfter;
+            const timeouts = Math.min(this.#timeouts[index]! + 1, 0xffff);
+            this.#timeouts[index] = timeouts;
+            const beyond = timeouts - this.options.unreachableAfter;
             if (beyond >= 0) {
-              if (!state.unreachable) state.unreachableSinceMs = now;
-              state.unreachable = true;
-              state.backoffUntilMs = now + Math.min(this.options.intervalMs * 2 ** beyond, this.options.maxBackoffMs);
+              if (!this.isUnreachable(index)) this.#unreachableSince[index] = now;
+              this.#flags[index]! |= UNREACHABLE;
+              this.#backoffUntil[index] = now + Math.min(this.options.intervalMs * 2 ** Math.min(beyond, 30), this.options.maxBackoffMs);
             }
           } else cycle.stats.errors++;
         }
         this.hooks.onPolled?.(target, outcome, ms);
       })
       .finally(() => {
-        state.inFlight = false;
+        this.#flags[index]! &= ~IN_FLIGHT;
         this.#inFlight--;
         cycle.running--;
         cycle.lastDoneMs = Math.max(cycle.lastDoneMs, Date.now());
@@ -205,9 +316,9 @@ export class TargetScheduler<T extends { readonly id: string }> {
   #pump(): void {
     if (!this.#timer) return;
     while (this.#inFlight < this.options.maxInFlight && this.#queue.length > 0) {
-      const { target, cycle } = this.#queue.shift()!;
-      this.states.get(target.id)!.queued = false;
-      this.#run(target, cycle);
+      const { index, cycle } = this.#queue.shift()!;
+      this.#flags[index]! &= ~QUEUED;
+      this.#run(index, cycle);
     }
   }
 }

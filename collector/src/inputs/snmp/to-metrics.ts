@@ -9,11 +9,12 @@ import { CounterRates, rebooted } from './rates.js';
 
 export interface RateState {
   rates: CounterRates;
-  uptimeTicks?: number;
-  discontinuity: Map<number, number>;
+  uptimeTicks: number | undefined;
+  /** ifCounterDiscontinuityTime per ifIndex; only for devices that report it (not IADs). */
+  discontinuity: Map<number, number> | undefined;
 }
 
-export const newRateState = (): RateState => ({ rates: new CounterRates(), discontinuity: new Map() });
+export const newRateState = (): RateState => ({ rates: new CounterRates(), uptimeTicks: undefined, discontinuity: undefined });
 
 const RATE_FIELDS: [CounterName, string, number][] = [
   ['inOctets', 'in_bps', 8],
@@ -33,12 +34,21 @@ function defined(fields: Record<string, FieldValue | undefined>): Record<string,
 }
 
 /** Interface fields for one poll; `deviceRestarted` drops every rate of the device this time. */
-export function interfaceFields(state: RateState, iface: InterfaceSample, timeMs: number, deviceRestarted: boolean): Record<string, FieldValue> {
+export function interfaceFields(
+  state: RateState,
+  iface: InterfaceSample,
+  timeMs: number,
+  deviceRestarted: boolean,
+): Record<string, FieldValue> {
   const key = `${iface.ifIndex}:`;
-  const previousDiscontinuity = state.discontinuity.get(iface.ifIndex);
-  if (iface.discontinuityTime !== undefined) state.discontinuity.set(iface.ifIndex, iface.discontinuityTime);
+  const previousDiscontinuity = state.discontinuity?.get(iface.ifIndex);
+  if (iface.discontinuityTime !== undefined) (state.discontinuity ??= new Map()).set(iface.ifIndex, iface.discontinuityTime);
   if (deviceRestarted || (previousDiscontinuity !== undefined && iface.discontinuityTime !== previousDiscontinuity)) state.rates.reset(key);
-  const fields: Record<string, FieldValue | undefined> = { oper_status: iface.operStatus, admin_status: iface.adminStatus, speed_bps: iface.speedBps };
+  const fields: Record<string, FieldValue | undefined> = {
+    oper_status: iface.operStatus,
+    admin_status: iface.adminStatus,
+    speed_bps: iface.speedBps,
+  };
   // The most an interface can carry, as a plausibility bound on a wrapped counter.
   const maxBytesPerSecond = iface.speedBps > 0 ? iface.speedBps / 8 : undefined;
   for (const [counter, field, scale] of RATE_FIELDS) {
@@ -54,7 +64,13 @@ export function interfaceFields(state: RateState, iface: InterfaceSample, timeMs
   return defined(fields);
 }
 
-export function pollMetrics(result: PollResult, state: RateState, tags: Readonly<Record<string, string>>, timeMs: number, pollMs: number): Metric[] {
+export function pollMetrics(
+  result: PollResult,
+  state: RateState,
+  tags: Readonly<Record<string, string>>,
+  timeMs: number,
+  pollMs: number,
+): Metric[] {
   const ticks = result.device.uptimeTicks;
   const restarted = rebooted(state.uptimeTicks, ticks);
   if (ticks !== undefined) state.uptimeTicks = ticks;
@@ -63,17 +79,38 @@ export function pollMetrics(result: PollResult, state: RateState, tags: Readonly
       measurement: snmpDevice.measurement,
       tags,
       time: timeMs,
-      fields: defined({ up: 1, unreachable: 0, uptime_s: ticks === undefined ? undefined : ticks / 100, rebooted: restarted ? 1 : 0, poll_ms: pollMs }),
+      fields: defined({
+        up: 1,
+        unreachable: 0,
+        uptime_s: ticks === undefined ? undefined : ticks / 100,
+        rebooted: restarted ? 1 : 0,
+        poll_ms: pollMs,
+      }),
     },
   ];
   for (const iface of result.interfaces) {
-    metrics.push({ measurement: snmpInterface.measurement, tags: { ...tags, ifName: iface.ifName }, time: timeMs, fields: interfaceFields(state, iface, timeMs, restarted) });
+    metrics.push({
+      measurement: snmpInterface.measurement,
+      tags: { ...tags, ifName: iface.ifName },
+      time: timeMs,
+      fields: interfaceFields(state, iface, timeMs, restarted),
+    });
   }
   for (const cpu of result.cpu) {
-    metrics.push({ measurement: snmpCpu.measurement, tags: { ...tags, cpu: cpu.name }, time: timeMs, fields: defined({ load_5s_pct: cpu.load5sPct, load_1m_pct: cpu.load1mPct, load_5m_pct: cpu.load5mPct }) });
+    metrics.push({
+      measurement: snmpCpu.measurement,
+      tags: { ...tags, cpu: cpu.name },
+      time: timeMs,
+      fields: defined({ load_5s_pct: cpu.load5sPct, load_1m_pct: cpu.load1mPct, load_5m_pct: cpu.load5mPct }),
+    });
   }
   for (const pool of result.memory) {
-    metrics.push({ measurement: snmpMemory.measurement, tags: { ...tags, pool: pool.name }, time: timeMs, fields: { used_bytes: pool.usedBytes, free_bytes: pool.freeBytes, used_pct: pool.usedPct } });
+    metrics.push({
+      measurement: snmpMemory.measurement,
+      tags: { ...tags, pool: pool.name },
+      time: timeMs,
+      fields: { used_bytes: pool.usedBytes, free_bytes: pool.freeBytes, used_pct: pool.usedPct },
+    });
   }
   for (const sla of result.ipsla) {
     metrics.push({
@@ -98,13 +135,20 @@ export function pollMetrics(result: PollResult, state: RateState, tags: Readonly
   }
   if (result.voice) {
     const p = result.voice.byProtocol;
-    metrics.push({ measurement: snmpVoice.measurement, tags, time: timeMs, fields: defined({ active_calls: result.voice.activeCalls, sip: p.sip, h323: p.h323, mgcp: p.mgcp, sccp: p.sccp }) });
+    metrics.push({
+      measurement: snmpVoice.measurement,
+      tags,
+      time: timeMs,
+      fields: defined({ active_calls: result.voice.activeCalls, sip: p.sip, h323: p.h323, mgcp: p.mgcp, sccp: p.sccp }),
+    });
   }
-  for (const span of result.ds1 ?? []) metrics.push({ measurement: snmpDs1.measurement, tags: { ...tags, span: span.span }, time: timeMs, fields: ds1Fields(span) });
+  for (const span of result.ds1 ?? [])
+    metrics.push({ measurement: snmpDs1.measurement, tags: { ...tags, span: span.span }, time: timeMs, fields: ds1Fields(span) });
   if (result.pop) {
     const device = ds0DeviceFields(result.pop.device);
     if (Object.keys(device).length > 0) metrics.push({ measurement: snmpDs0Device.measurement, tags, time: timeMs, fields: device });
-    for (const span of result.pop.spans) metrics.push({ measurement: snmpDs0.measurement, tags: { ...tags, span: span.span }, time: timeMs, fields: ds0SpanFields(span) });
+    for (const span of result.pop.spans)
+      metrics.push({ measurement: snmpDs0.measurement, tags: { ...tags, span: span.span }, time: timeMs, fields: ds0SpanFields(span) });
   }
   return metrics;
 }

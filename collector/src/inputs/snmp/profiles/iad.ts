@@ -23,6 +23,21 @@ export const IAD_OIDS = (ifIndex: number) =>
     activeCalls: '1.3.6.1.4.1.9.9.63.1.3.8.2.0',
   }) as const;
 
+type IadOidName = keyof ReturnType<typeof IAD_OIDS>;
+const IAD_REQUESTS = new Map<number, { names: readonly IadOidName[]; oids: readonly string[] }>();
+
+/** The GET's OID list per WAN ifIndex, built once (IADs share a handful of WAN ifIndexes), not per poll. */
+function iadRequest(ifIndex: number): { names: readonly IadOidName[]; oids: readonly string[] } {
+  let request = IAD_REQUESTS.get(ifIndex);
+  if (!request) {
+    const oids = IAD_OIDS(ifIndex);
+    const names = Object.keys(oids) as IadOidName[];
+    request = { names, oids: names.map((n) => oids[n]) };
+    if (IAD_REQUESTS.size < 1024) IAD_REQUESTS.set(ifIndex, request);
+  }
+  return request;
+}
+
 export async function findWanIfIndex(reader: Reader): Promise<number | undefined> {
   const types = await reader.walk(IF_TYPE, 30);
   const candidates = types
@@ -45,9 +60,8 @@ export const iadProfile: Profile = {
       state.wanIfIndex = found;
     }
     const ifIndex = state.wanIfIndex as number;
-    const oids = IAD_OIDS(ifIndex);
-    const names = Object.keys(oids) as (keyof typeof oids)[];
-    const values = await reader.get(names.map((n) => oids[n]));
+    const { names, oids } = iadRequest(ifIndex);
+    const values = await reader.get(oids);
     const row: Row = new Map();
     names.forEach((name, i) => values[i] && row.set(name, values[i]));
     const uptimeTicks = num(row.get('sysUpTime'));

@@ -2,12 +2,26 @@
 // community (the file's base name, snmpsim's convention). Counters advance at plausible rates
 // from the moment the device "booted", sysUpTime with them; reboot() and setCounter() exist for
 // wrap and restart tests. `devices` clones one recording into N devices with communities
-// `<name>-1 … <name>-N` and sysName `<recorded sysName>-<i>`. v1 and v2c only (v3 is tested
-// against the real snmpd). `--port-per-device` exists for snmp_exporter, which has one community.
+// `<name>-1 … <name>-N` and sysName `<recorded sysName>-<i>`. SNMPv3 (usm.ts) serves the same
+// recordings chosen by context name. `--port-per-device` exists for snmp_exporter, which has one community.
 import dgram from 'node:dgram';
-import { PDU, TAG, decodeRequest, encodeOid, encodeResponse, encodeUnsigned, tlv, varbind, type SnmpRequest } from './ber.js';
+import {
+  PDU,
+  TAG,
+  decodeRequest,
+  encodeCommunityMessage,
+  encodeOid,
+  encodePdu,
+  encodeUnsigned,
+  messageVersion,
+  tlv,
+  varbind,
+  type RequestPdu,
+  type SnmpRequest,
+} from './ber.js';
 import { ValueOverrides } from './overrides.js';
 import { SYS_NAME, SYS_UPTIME, loadRecording, nextIndex, type Recording } from './recording.js';
+import { UsmEngine, type V3Request, type V3User } from './usm.js';
 
 interface SimDevice {
   readonly recording: Recording;
@@ -31,6 +45,8 @@ export interface SimulatorOptions {
    * community: for pollers with one community for all targets (snmp_exporter 0.21).
    */
   portPerDevice?: boolean;
+  /** SNMPv3 users (authNoPriv, or authPriv with a privacy key); none: v3 requests get no answer. */
+  v3Users?: readonly V3User[];
 }
 
 const MAX_RESPONSE_BYTES = 60_000;
@@ -48,17 +64,28 @@ export class SnmpSimulator {
   port = 0;
   /** Values a test sets at runtime (an alarm, a channel count): see overrides.ts. */
   readonly values = new ValueOverrides((community) => this.#device(community));
+  /** The SNMPv3 engine when there are v3 users: its engine ID and usmStats counters (wrong digests, …). */
+  readonly usm?: UsmEngine;
+  readonly #firstName: string;
 
   constructor(private readonly options: SimulatorOptions) {
     const recordings = options.files.map((f) => loadRecording(f, options.advance ?? true));
     const started = Date.now();
     for (const recording of recordings) this.#devices.set(recording.name, { recording, rateFactor: 1, bootMs: started, fresh: false });
+    this.#firstName = recordings[0]?.name ?? '';
+    if (options.v3Users?.length) this.usm = new UsmEngine(options.v3Users);
     const template = recordings[0];
     if (options.devices && template) {
       const sysNameRow = template.byOid.get(SYS_NAME);
       const baseName = sysNameRow === undefined ? template.name : String(template.rows[sysNameRow]!.value);
       for (let i = 1; i <= options.devices; i++) {
-        const clone: SimDevice = { recording: template, sysName: Buffer.from(`${baseName}-${i}`), rateFactor: 1 + (i % 7) / 10, bootMs: started, fresh: false };
+        const clone: SimDevice = {
+          recording: template,
+          sysName: Buffer.from(`${baseName}-${i}`),
+          rateFactor: 1 + (i % 7) / 10,
+          bootMs: started,
+          fresh: false,
+        };
         this.#devices.set(`${template.name}-${i}`, clone);
         this.#clones.push(clone);
       }
@@ -124,6 +151,13 @@ export class SnmpSimulator {
 
   /** Answers one datagram; undefined for anything it cannot or should not answer. */
   handle(msg: Buffer, now = Date.now(), portDevice?: SimDevice): Buffer | undefined {
+    let version: number;
+    try {
+      version = messageVersion(msg);
+    } catch {
+      return undefined;
+    }
+    if (version === 3) return this.usm?.handle(msg, (request) => this.#serveV3(request, now, portDevice), now);
     let request: SnmpRequest;
     try {
       request = decodeRequest(msg);
@@ -134,15 +168,39 @@ export class SnmpSimulator {
     const device = portDevice && request.community === portDevice.recording.name ? portDevice : this.#devices.get(request.community);
     if (!device) return undefined; // a wrong community gets no answer, as with a real agent
     this.requests++;
+    const pdu = this.#answer(device, request, request.version, now);
+    return pdu && encodeCommunityMessage(request.version, request.community, pdu);
+  }
+
+  /** The v3 context name chooses the recording as the community does for v2c (snmpsim's convention); '' the first one. */
+  #serveV3({ contextName, pdu }: V3Request, now: number, portDevice?: SimDevice): Buffer | undefined {
+    const device =
+      portDevice && (contextName === '' || contextName === portDevice.recording.name)
+        ? portDevice
+        : this.#devices.get(contextName || this.#firstName);
+    if (!device) return undefined;
+    this.requests++;
+    return this.#answer(device, pdu, 1, now);
+  }
+
+  /** The response PDU to a request PDU; version 0 answers as SNMPv1 (noSuchName errors instead of exceptions). */
+  #answer(device: SimDevice, request: RequestPdu, version: number, now: number): Buffer | undefined {
     const out: Buffer[] = [];
     const empty = (tag: number) => tlv(tag, Buffer.alloc(0));
     // SNMPv1 has no exceptions in varbinds: a missing object is a noSuchName (2) error.
-    const v1Error = (position: number) => encodeResponse(request, request.oids.map((o) => varbind(encodeOidCached(o), empty(TAG.null))), 2, position);
+    const v1Error = (position: number) =>
+      encodePdu(
+        PDU.response,
+        request.requestId,
+        request.oids.map((o) => varbind(encodeOidCached(o), empty(TAG.null))),
+        2,
+        position,
+      );
     if (request.pduType === PDU.get) {
       for (const [k, oid] of request.oids.entries()) {
         const index = device.recording.byOid.get(oid);
         if (index !== undefined) out.push(this.#varbind(device, index, now));
-        else if (request.version === 0) return v1Error(k + 1);
+        else if (version === 0) return v1Error(k + 1);
         else out.push(varbind(encodeOidCached(oid), empty(TAG.noSuchObject)));
       }
     } else if (request.pduType === PDU.getNext || request.pduType === PDU.getBulk) {
@@ -155,7 +213,7 @@ export class SnmpSimulator {
         let index = nextIndex(device.recording, oid.split('.').map(Number));
         for (let i = 0; i < count && bytes < MAX_RESPONSE_BYTES; i++, index++) {
           if (index >= device.recording.rows.length) {
-            if (request.version === 0) return v1Error(k + 1);
+            if (version === 0) return v1Error(k + 1);
             out.push(varbind(encodeOidCached(oid), empty(TAG.endOfMibView)));
             break;
           }
@@ -167,7 +225,7 @@ export class SnmpSimulator {
     } else {
       return undefined;
     }
-    return encodeResponse(request, out);
+    return encodePdu(PDU.response, request.requestId, out);
   }
 
   #device(community: string): SimDevice {
@@ -186,7 +244,8 @@ export class SnmpSimulator {
     const elapsedMs = Math.max(0, now - device.bootMs);
     let value: Buffer;
     if (row.oid === SYS_NAME) value = tlv(TAG.octets, device.sysName ?? (row.value as Buffer));
-    else if (row.oid === SYS_UPTIME) value = encodeUnsigned(TAG.timeticks, BigInt((device.fresh ? 0 : Number(row.value)) + Math.floor(elapsedMs / 10)) % WRAP32);
+    else if (row.oid === SYS_UPTIME)
+      value = encodeUnsigned(TAG.timeticks, BigInt((device.fresh ? 0 : Number(row.value)) + Math.floor(elapsedMs / 10)) % WRAP32);
     else {
       const override = device.overrides?.get(index);
       const rate = rec.ratePerSecond[index]! * device.rateFactor;

@@ -1,10 +1,10 @@
-// Just enough BER for an SNMPv1/v2c agent: decode GET/GETNEXT/GETBULK requests, encode
-// responses. Hand-written because net-snmp does not export its message codec and its Agent
+// Just enough BER for an SNMP agent: decode GET/GETNEXT/GETBULK requests, encode responses
+// (v1/v2c here; the SNMPv3 message and USM around the same PDUs are in usm.ts). Hand-written because net-snmp does not export its message codec and its Agent
 // serves one MIB for all communities, while the simulator serves a recording per community;
 // a plain codec also keeps the simulator's CPU per request small (it shares the machine with
 // the collector in the bench).
 
-export const PDU = { get: 0xa0, getNext: 0xa1, response: 0xa2, getBulk: 0xa5 } as const;
+export const PDU = { get: 0xa0, getNext: 0xa1, response: 0xa2, getBulk: 0xa5, report: 0xa8 } as const;
 export const TAG = {
   integer: 0x02,
   octets: 0x04,
@@ -22,9 +22,7 @@ export const TAG = {
   endOfMibView: 0x82,
 } as const;
 
-export interface SnmpRequest {
-  version: number;
-  community: string;
+export interface RequestPdu {
   pduType: number;
   requestId: number;
   nonRepeaters: number;
@@ -32,12 +30,18 @@ export interface SnmpRequest {
   oids: string[];
 }
 
-class Reader {
+export interface SnmpRequest extends RequestPdu {
+  version: number;
+  community: string;
+}
+
+export class Reader {
   pos = 0;
   constructor(readonly buf: Buffer) {}
   header(expected?: number): { tag: number; len: number } {
     const tag = this.buf[this.pos++]!;
-    if (expected !== undefined && tag !== expected) throw new Error(`BER: expected tag 0x${expected.toString(16)}, got 0x${tag.toString(16)}`);
+    if (expected !== undefined && tag !== expected)
+      throw new Error(`BER: expected tag 0x${expected.toString(16)}, got 0x${tag.toString(16)}`);
     let len = this.buf[this.pos++]!;
     if (len & 0x80) {
       const n = len & 0x7f;
@@ -82,11 +86,8 @@ class Reader {
   }
 }
 
-export function decodeRequest(buf: Buffer): SnmpRequest {
-  const r = new Reader(buf);
-  r.header(TAG.sequence);
-  const version = r.int();
-  const community = r.octets().toString('latin1');
+/** The PDU at the reader's position (GET, GETNEXT, GETBULK, …): its type, ids and OIDs. */
+export function decodePdu(r: Reader): RequestPdu {
   const { tag: pduType } = r.header();
   const requestId = r.int();
   const nonRepeaters = r.int();
@@ -99,7 +100,22 @@ export function decodeRequest(buf: Buffer): SnmpRequest {
     oids.push(r.oid());
     r.skip();
   }
-  return { version, community, pduType, requestId, nonRepeaters, maxRepetitions, oids };
+  return { pduType, requestId, nonRepeaters, maxRepetitions, oids };
+}
+
+/** The message's SNMP version (0 = v1, 1 = v2c, 3 = v3), without decoding the rest. */
+export function messageVersion(buf: Buffer): number {
+  const r = new Reader(buf);
+  r.header(TAG.sequence);
+  return r.int();
+}
+
+export function decodeRequest(buf: Buffer): SnmpRequest {
+  const r = new Reader(buf);
+  r.header(TAG.sequence);
+  const version = r.int();
+  const community = r.octets().toString('latin1');
+  return { version, community, ...decodePdu(r) };
 }
 
 function lengthBytes(len: number): Buffer {
@@ -148,9 +164,30 @@ export function encodeOid(oid: string): Buffer {
   return tlv(TAG.oid, Buffer.from(bytes));
 }
 
+/** A response (or report) PDU. */
+export function encodePdu(pduType: number, requestId: number, varbinds: readonly Buffer[], errorStatus = 0, errorIndex = 0): Buffer {
+  return tlv(
+    pduType,
+    Buffer.concat([
+      encodeInt(TAG.integer, requestId),
+      encodeInt(TAG.integer, errorStatus),
+      encodeInt(TAG.integer, errorIndex),
+      tlv(TAG.sequence, Buffer.concat(varbinds)),
+    ]),
+  );
+}
+
+/** A v1/v2c message around a PDU. */
+export function encodeCommunityMessage(version: number, community: string, pdu: Buffer): Buffer {
+  return tlv(TAG.sequence, Buffer.concat([encodeInt(TAG.integer, version), tlv(TAG.octets, Buffer.from(community, 'latin1')), pdu]));
+}
+
 export function encodeResponse(request: SnmpRequest, varbinds: readonly Buffer[], errorStatus = 0, errorIndex = 0): Buffer {
-  const pdu = tlv(PDU.response, Buffer.concat([encodeInt(TAG.integer, request.requestId), encodeInt(TAG.integer, errorStatus), encodeInt(TAG.integer, errorIndex), tlv(TAG.sequence, Buffer.concat(varbinds))]));
-  return tlv(TAG.sequence, Buffer.concat([encodeInt(TAG.integer, request.version), tlv(TAG.octets, Buffer.from(request.community, 'latin1')), pdu]));
+  return encodeCommunityMessage(
+    request.version,
+    request.community,
+    encodePdu(PDU.response, request.requestId, varbinds, errorStatus, errorIndex),
+  );
 }
 
 export const varbind = (oidBer: Buffer, valueBer: Buffer) => tlv(TAG.sequence, Buffer.concat([oidBer, valueBer]));
