@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { HealthEngine } from '../health/engine.js';
 import type { Logger } from '../lib/log.js';
 import type { MeasurementSchema, Metric } from '../pipeline/metric.js';
+import type { Shard } from './snmp/shard.js';
 
 export type Emit = (metrics: readonly Metric[]) => void;
 
@@ -33,6 +34,8 @@ export interface InputContext {
    * a read position (CDR offsets) checkpoints it only after this, so a crash re-reads, never loses.
    */
   readonly flush: () => Promise<void>;
+  /** This collector's shard (`--shard K/N`): inputs with many targets poll only their share. */
+  readonly shard?: Shard;
   /** The link health model, for sources that report link states themselves (SNMP traps). */
   readonly health?: Pick<HealthEngine, 'report'>;
 }
