@@ -89,7 +89,7 @@ describe('a trunk group whose links go down', () => {
     expect(pd.received[0]!.body).toMatchObject({
       routing_key: 'R0UTINGKEY0123456789',
       dedup_key: trigger!.body.dedupKey,
-      payload: { severity: 'critical', class: 'trunk-down' },
+      payload: { severity: 'critical', class: 'trunk-down', source: expect.stringMatching(/^ss1\/gw[12]$/), group: 'nyc' },
     });
     expect(pd.received[1]!.body).toEqual({
       routing_key: 'R0UTINGKEY0123456789',

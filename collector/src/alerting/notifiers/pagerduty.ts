@@ -13,6 +13,7 @@ const PD_SEVERITY: Record<Severity, 'critical' | 'error' | 'warning' | 'info'> =
 /** PagerDuty Events API v2: trigger (also for repeats, which PagerDuty folds into the open incident) and resolve, keyed by the group's dedup key. */
 export function pagerDutyEvent(n: Notification, routingKey: string) {
   if (n.event === 'resolve') return { routing_key: routingKey, event_action: 'resolve', dedup_key: n.dedupKey };
+  const first = n.alerts[0]?.labels;
   const links = [...new Set(n.alerts.flatMap((a) => Object.values(a.annotations).filter((v) => /^https?:\/\//.test(v))))].slice(0, 5);
   return {
     routing_key: routingKey,
@@ -20,11 +21,11 @@ export function pagerDutyEvent(n: Notification, routingKey: string) {
     dedup_key: n.dedupKey,
     payload: {
       summary: n.title.slice(0, 1024),
-      source: n.alerts[0]?.labels.site ?? n.alerts[0]?.labels.device ?? n.alerts[0]?.labels.link ?? 'callboard',
+      source: firstSet(first?.site, first?.device, first?.link, first?.input) ?? 'callboard',
       severity: PD_SEVERITY[n.severity],
       timestamp: n.alerts[0]?.startsAt ?? n.createdAt,
-      component: n.alerts[0]?.labels.device ?? n.alerts[0]?.labels.trunk_group ?? undefined,
-      group: n.group.labels.site ?? n.group.labels.region ?? undefined,
+      component: firstSet(first?.device, first?.trunk_group, first?.switch),
+      group: firstSet(n.group.labels.site, n.group.labels.region, n.group.labels.group),
       class: n.alerts[0]?.alertname,
       custom_details: {
         group: n.group.labels,
@@ -50,3 +51,6 @@ export function pagerDutyNotifier(config: Extract<NotifierConfig, { type: 'pager
     send: (notification) => postJson(config.url, pagerDutyEvent(notification, config.routingKey.reveal()), config.timeout),
   };
 }
+
+/** PagerDuty rejects an empty source; labels missing from the inventory are empty strings. */
+const firstSet = (...values: (string | undefined)[]): string | undefined => values.find((v) => v !== undefined && v !== '');
