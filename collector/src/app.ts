@@ -80,7 +80,7 @@ export class Collector {
       ...(this.alerting ? [this.alerting.observe] : []),
     ]);
     const flush = async () => void (await Promise.all(this.#sinks.map((s) => s.flush())));
-    const context = { log, stateDir: config.stateDir, timezone: config.timezone, registry: this.registry, flush, health: this.health };
+    const context = { log, stateDir: config.stateDir, timezone: config.timezone, registry: this.registry, flush, health: this.health, shard: config.shard };
     this.#inputs = config.inputs.map((inputConfig) => findInputPlugin(inputConfig.type)!.create(inputConfig as never, context));
     this.#scheduler = new Scheduler(this.#inputs, this.#pipeline.emit, log, this.registry);
     this.#hub = new LiveHub(this.store, config.api.maxUpdatesPerSecond);

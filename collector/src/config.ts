@@ -8,6 +8,7 @@ import { registerSecret } from './lib/log.js';
 import { influxOutputSchema } from './outputs/influx/config.js';
 import { inputPlugins, findInputPlugin, type InputConfig } from './inputs/registry.js';
 import { trunkGroupsSchema } from './traffic/trunk-groups.js';
+import { parseShard } from './inputs/snmp/shard.js';
 
 export class ConfigError extends Error {
   readonly code = 'CALLBOARD_CONFIG_INVALID';
@@ -57,6 +58,18 @@ export const configSchema = z.strictObject({
   /** The carrier's day: daily totals and milestones follow this zone, DST included. */
   timezone: z.string().refine(isTimeZone, 'expected an IANA time zone such as "America/New_York"').default('America/New_York'),
   stateDir: z.string().default('.callboard/state'),
+  /** "K/N": this collector polls the K-th of N shards of every SNMP inventory (`callboard run --shard` overrides). */
+  shard: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return parseShard(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).prefault({}),
   api: apiConfigSchema,
   outputs: z.strictObject({ influx: influxOutputSchema.optional() }).prefault({}),

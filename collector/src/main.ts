@@ -17,7 +17,8 @@ program
   .command('run')
   .description('run the collector with a config file')
   .requiredOption('-c, --config <file>', 'YAML config file')
-  .action(async (options: { config: string }) => (await import('./cli/run.js')).runCommand(options));
+  .option('--shard <K/N>', 'poll only shard K of N of the SNMP targets (stable hash of the device name)')
+  .action(async (options: { config: string; shard?: string }) => (await import('./cli/run.js')).runCommand(options));
 
 program
   .command('check')

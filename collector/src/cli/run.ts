@@ -1,10 +1,13 @@
 import { Collector } from '../app.js';
 import { loadConfig } from '../config.js';
+import { parseShard } from '../inputs/snmp/shard.js';
 import { createLogger } from '../lib/log.js';
 
 /** `callboard run`: runs until SIGINT/SIGTERM, then shuts down in order (API, inputs, outputs). */
-export async function runCommand(options: { config: string }): Promise<void> {
-  const config = loadConfig(options.config);
+export async function runCommand(options: { config: string; shard?: string }): Promise<void> {
+  const loaded = loadConfig(options.config);
+  // --shard K/N: the same config file on N hosts, each polling its share of the targets.
+  const config = options.shard ? { ...loaded, shard: parseShard(options.shard) } : loaded;
   const log = createLogger({ level: config.log.level });
   const collector = new Collector(config, log);
   let stopping = false;

@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { buildTargets, snmpInput } from './index.js';
@@ -6,6 +8,19 @@ import type { InterfaceSample } from './poll-result.js';
 import { interfaceFields, newRateState, pollMetrics } from './to-metrics.js';
 
 describe('snmp config', () => {
+  it('takes timeout and retries per inventory row (CSV or YAML), else the input\'s', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'callboard-snmp-row-'));
+    writeFileSync(join(dir, 'iads.csv'), 'device,address,role,timeout,retries\nslow-iad,10.1.0.1,iad,3s,0\nplain-iad,10.1.0.2,iad,,\nms-iad,10.1.0.3,iad,2500,4\n');
+    const config = snmpInput.configSchema.parse({ type: 'snmp', name: 'iads', timeout: '800ms', retries: 2, inventory: join(dir, 'iads.csv'), targets: [{ device: 'core1', address: '10.0.0.1', timeout: '5s' }] });
+    const byId = new Map(buildTargets(config).map((t) => [t.id, t.snmp]));
+    expect(byId.get('slow-iad')).toMatchObject({ timeoutMs: 3000, retries: 0 });
+    expect(byId.get('plain-iad')).toMatchObject({ timeoutMs: 800, retries: 2 });
+    expect(byId.get('ms-iad')).toMatchObject({ timeoutMs: 2500, retries: 4 });
+    expect(byId.get('core1')).toMatchObject({ timeoutMs: 5000, retries: 2 });
+    writeFileSync(join(dir, 'bad.csv'), 'device,address,timeout\nx,10.0.0.9,soon\n');
+    expect(() => buildTargets(snmpInput.configSchema.parse({ type: 'snmp', name: 'iads', inventory: join(dir, 'bad.csv') }))).toThrow(/bad\.csv: row 1: timeout: expected a duration/);
+  });
+
   it('resolves credentials from secrets and builds targets with bounded tags', () => {
     process.env.CALLBOARD_TEST_SNMP_COMMUNITY = 's3cret';
     process.env.CALLBOARD_TEST_SNMP_AUTH = 'auth-pass';
