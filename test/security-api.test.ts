@@ -185,6 +185,19 @@ describe('API roles, limits and headers', () => {
     fromGrafana.ws!.close();
   });
 
+  it('answers an upgrade to an unparsable target 400 and keeps serving (it once threw in the upgrade handler)', async () => {
+    const { connect } = await import('node:net');
+    const socket = connect(Number(new URL(api.url).port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk));
+    socket.write(
+      'GET //[ HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect((await call(`${api.url}/healthz`)).status).toBe(200);
+  });
+
   it('never logs a token', () => {
     const logged = JSON.stringify(api.lines);
     expect(logged).not.toContain(WALL);
