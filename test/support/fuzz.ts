@@ -2,8 +2,14 @@
 // a broken device, a truncated datagram or a hostile client produce.
 import fc from 'fast-check';
 
-/** Bounded runs keep `npm test` in seconds; fast-check prints the seed of any failure to replay it. */
-export const runs = (numRuns: number) => ({ numRuns, endOnFailure: true });
+/**
+ * Bounded runs keep `npm test` in seconds; CALLBOARD_FUZZ_SCALE=20 runs twenty times as many for a
+ * longer hunt. fast-check prints the seed and path of any failure, to replay it.
+ */
+export const runs = (numRuns: number) => ({
+  numRuns: Math.max(1, Math.round(numRuns * (Number(process.env.CALLBOARD_FUZZ_SCALE) || 1))),
+  endOnFailure: true,
+});
 
 type Mutation = (input: Buffer) => Buffer;
 
