@@ -4,6 +4,12 @@ import { demoAlerting } from './demo.js';
 
 describe('demo alerting', () => {
   it('is a valid alerting config', () => {
-    expect(alertingSchema.parse(demoAlerting).rules.map((r) => r.kind)).toEqual(['link', 'threshold', 'threshold', 'threshold', 'milestone']);
+    expect(alertingSchema.parse(demoAlerting).rules.map((r) => r.kind)).toEqual([
+      'link',
+      'threshold',
+      'threshold',
+      'threshold',
+      'milestone',
+    ]);
   });
 });

@@ -86,7 +86,7 @@ export class AlertEngine {
           ?.restore(stripRuleLabels(record.labels, this.#rules.get(record.rule)), now);
     }
     for (const group of saved?.groups ?? []) this.#groups.set(group.key, group);
-    const hooks = { now: this.#now, changed: () => this.#save(), record: (entry: LogEntry) => this.#record(entry) };
+    const hooks = { now: this.#now, changed: () => (this.#save(), this.#flushLog()), record: (entry: LogEntry) => this.#store.log(entry) };
     this.#outbox = new Outbox(this.#notifiers, options.config.retry, hooks, this.#log, saved?.outbox);
   }
 
@@ -127,6 +127,7 @@ export class AlertEngine {
     clearInterval(this.#timer);
     await this.#outbox.idle();
     this.#save();
+    this.#flushLog();
     for (const notifier of this.#notifiers.values()) notifier.close?.();
   }
 
@@ -153,6 +154,7 @@ export class AlertEngine {
       for (const r of changed) this.options.onChange?.(this.#view(r));
     }
     if (this.#dirty) this.#save();
+    this.#flushLog();
     this.#outbox.pump();
   }
 
@@ -275,7 +277,7 @@ export class AlertEngine {
             : undefined;
       if (record.suppressedBy !== before) this.#dirty = true;
       if (record.suppressedBy && record.state === 'firing' && (record.suppressedBy !== before || record.firingSince === now)) {
-        this.#record({
+        this.#store.log({
           time: now,
           status: 'suppressed',
           group: this.#groupOf(record).key,
@@ -401,11 +403,11 @@ export class AlertEngine {
     }
   }
 
-  #record(entry: LogEntry): void {
+  #flushLog(): void {
     try {
-      this.#store.log(entry);
+      this.#store.flushLog();
     } catch (error) {
-      this.#log.error({ code: 'CALLBOARD_ALERTING_LOG', err: (error as Error).message, entry }, 'notification log not written');
+      this.#log.error({ code: 'CALLBOARD_ALERTING_LOG', err: (error as Error).message }, 'notification log not written');
     }
   }
 

@@ -45,6 +45,7 @@ export class AlertingStore {
   readonly #checkpoint: JsonCheckpoint<AlertingState>;
   readonly #logFile: string;
   readonly #recent: LogEntry[] = [];
+  #unwritten: string[] = [];
 
   constructor(dir: string) {
     mkdirSync(dir, { recursive: true });
@@ -63,16 +64,24 @@ export class AlertingStore {
     this.#checkpoint.write(state);
   }
 
+  /** Buffers an entry; `flushLog` appends the buffered ones in one write (a mass outage logs thousands per evaluation). */
   log(entry: LogEntry): void {
     this.#recent.push(entry);
-    if (this.#recent.length > RECENT) this.#recent.splice(0, this.#recent.length - RECENT);
+    if (this.#recent.length > RECENT * 2) this.#recent.splice(0, this.#recent.length - RECENT);
+    this.#unwritten.push(JSON.stringify(entry));
+  }
+
+  flushLog(): void {
+    if (this.#unwritten.length === 0) return;
     try {
       if ((statSync(this.#logFile, { throwIfNoEntry: false })?.size ?? 0) > LOG_ROTATE_BYTES)
         renameSync(this.#logFile, `${this.#logFile}.1`);
     } catch {
-      // rotation is best effort; appending below still records the entry
+      // rotation is best effort; appending below still records the entries
     }
-    appendFileSync(this.#logFile, `${JSON.stringify(entry)}\n`);
+    const lines = `${this.#unwritten.join('\n')}\n`;
+    this.#unwritten = [];
+    appendFileSync(this.#logFile, lines);
   }
 
   /** Newest last. */
