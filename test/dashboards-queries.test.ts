@@ -5,13 +5,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../collector/src/devstack/process.js';
+import { launchChromium, openPreview } from '../collector/src/preview/browser.js';
+import type { PreviewPanel } from '../collector/src/preview/panels.js';
+import { startPreviewServer } from '../collector/src/preview/server.js';
 import { DEMO_DATABASE, startDemoStack, type DemoStack } from '../collector/src/devstack/demo-stack.js';
 import { Zone } from '../collector/src/inputs/cdr/zone.js';
 import { createLogger } from '../collector/src/lib/log.js';
 import { buildDashboards } from '../dashboards/src/dashboards.js';
-import { TIMEZONE, type Json } from '../dashboards/src/grafana.js';
-import { dashboardTargets, interpolate, regexValue, type QueryTarget } from '../dashboards/src/queries.js';
+import { PLUGIN_ID, TIMEZONE, type Json } from '../dashboards/src/grafana.js';
+import { dashboardTargets, interpolate, pluginPanels, regexValue, type QueryTarget } from '../dashboards/src/queries.js';
 
 const dashboards = buildDashboards();
 const zone = new Zone(TIMEZONE);
@@ -19,6 +25,7 @@ const zone = new Zone(TIMEZONE);
 const DATA_DEADLINE_MS = 100_000;
 
 let stack: DemoStack;
+let browser: Browser | undefined;
 let dir: string;
 
 interface Series {
@@ -34,11 +41,11 @@ interface Answer {
   rows: Record<string, unknown>[];
 }
 
-async function influx(q: string): Promise<{ error?: string; series?: { columns: string[]; values: unknown[][] }[] }> {
+async function influx(q: string): Promise<{ error?: string; series?: Series[] }> {
   const url = `${stack.influxd.url}/query?db=${DEMO_DATABASE}&epoch=ms&q=${encodeURIComponent(q)}`;
   const body = (await (await fetch(url)).json()) as {
     error?: string;
-    results?: { error?: string; series?: { columns: string[]; values: unknown[][] }[] }[];
+    results?: { error?: string; series?: Series[] }[];
   };
   if (body.error) return { error: body.error };
   return body.results?.[0] ?? { error: 'no result' };
@@ -66,9 +73,13 @@ async function variableValues(
   return values;
 }
 
-async function runAll(): Promise<{ target: QueryTarget; query: string; answer: Answer }[]> {
+const interpolationBase = () => {
   const nowMs = Date.now();
-  const base = { nowMs, localMidnightMs: zone.dayRange(zone.dayOf(nowMs)).start, range: '1h' };
+  return { nowMs, localMidnightMs: zone.dayRange(zone.dayOf(nowMs)).start, range: '1h' };
+};
+
+async function runAll(): Promise<{ target: QueryTarget; query: string; answer: Answer }[]> {
+  const base = interpolationBase();
   const out: { target: QueryTarget; query: string; answer: Answer }[] = [];
   for (const dashboard of Object.values(dashboards)) {
     const variables = await variableValues(dashboard, base);
@@ -112,7 +123,7 @@ function checkValues(results: { target: QueryTarget; answer: Answer }[]): void {
     .slice(0, 10);
   expect(record).toEqual(simulated);
   // Trunk tiles for the Callboard panel: every dispatcher trunk with its state.
-  const tiles = rows('callboard-noc-wall', 'Trunk health', 'trunks');
+  const tiles = rows('callboard-noc-wall', 'Trunk health', 'state');
   expect(Object.fromEntries(tiles.map((t) => [t.trunk, t.state]))).toEqual({ 'trunk-a': 'up', 'trunk-b': 'up', 'trunk-c': 'down' });
 }
 
@@ -136,6 +147,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await browser?.close();
   await stack?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -167,5 +179,64 @@ describe('dashboards against InfluxDB filled by the collector from the simulator
     expect(devices).toHaveLength(stack.network.routers.length);
     const regions = (await influx('SHOW TAG VALUES FROM "snmp_device" WITH KEY = "region"')).series?.[0]?.values.map((r) => r[1]);
     expect(regions).toEqual(['central', 'east', 'west']);
+  });
+
+  it('the Callboard panels of the dashboards render in the preview host from their own queries', async () => {
+    // Each callboard-live-panel of the dashboards, with its queries as Grafana would send them and its saved options.
+    const panels: Record<string, PreviewPanel> = {};
+    const base = interpolationBase();
+    for (const [name, dashboard] of Object.entries(dashboards)) {
+      const variables = await variableValues(dashboard, base);
+      Object.assign(
+        panels,
+        pluginPanels(name, dashboard, PLUGIN_ID, (query, range) => interpolate(query, { ...base, range, variables })),
+      );
+    }
+    expect(Object.keys(panels).sort()).toEqual(['executive-milestone', 'noc-wall-calls', 'noc-wall-links']);
+    const preview = await startPreviewServer({ port: 0, influx: { url: stack.influxd.url, database: DEMO_DATABASE }, panels });
+    const shots = join(import.meta.dirname, '..', '.vitest-artifacts');
+    mkdirSync(shots, { recursive: true });
+    try {
+      browser = await launchChromium();
+      const open = async (view: string) => {
+        const opened = await openPreview(browser!, `${preview.url}`, { view: view as 'calls' });
+        await opened.page
+          .waitForSelector('[data-testid="callboard-panel"][data-freshness="fresh"]', { timeout: 15_000 })
+          .catch(async (error: Error) => {
+            await opened.page.screenshot({ path: join(shots, `dashboard-${view}-not-fresh.png`) });
+            const freshness = await opened.page.getAttribute('[data-testid="callboard-panel"]', 'data-freshness');
+            throw new Error(
+              `${view}: panel ${freshness ?? 'missing'}, not fresh (${error.message.split('\n')[0]}); errors: ${opened.errors.join('; ')}`,
+            );
+          });
+        return opened;
+      };
+      const number = (text: string | null) => Number((text ?? '').replace(/[^0-9.]/g, ''));
+
+      const calls = await open('noc-wall-calls');
+      await waitFor(async () => number(await calls.page.textContent('[data-testid="active-calls"]')) > 0, {
+        timeoutMs: 15_000,
+        what: 'active calls on the wall panel',
+      });
+      expect(number(await calls.page.textContent('[data-testid="calls-today"]'))).toBeGreaterThan(0);
+      await calls.page.screenshot({ path: join(shots, 'dashboard-noc-wall-calls.png') });
+
+      const links = await open('noc-wall-links');
+      const state = (trunk: string) => links.page.getAttribute(`[data-testid="link-tile"][data-name="${trunk}"]`, 'data-state');
+      expect([await state('trunk-a'), await state('trunk-b'), await state('trunk-c')]).toEqual(['ok', 'ok', 'down']);
+      await links.page.screenshot({ path: join(shots, 'dashboard-noc-wall-links.png') });
+
+      const milestone = await open('executive-milestone');
+      const today = (await influx('SELECT last("calls") AS "calls" FROM "cdr_day" WHERE time > now() - 1d')).series![0]!
+        .values[0]![1] as number;
+      expect(number(await milestone.page.textContent('[data-testid="milestone-calls-today"]'))).toBe(today);
+      // The target comes from the dashboard's calls_target variable, through the query.
+      expect(await milestone.page.textContent('[data-testid="milestone-calls"]')).toContain('target 400,000');
+      await milestone.page.screenshot({ path: join(shots, 'dashboard-executive-milestone.png') });
+
+      for (const opened of [calls, links, milestone]) expect(opened.errors).toEqual([]);
+    } finally {
+      await preview.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 // The Callboard dashboards. InfluxQL reads the measurements the collector writes (see
-// collector/src/outputs/influx/README.md and each input's README); `npm run dashboards` in the
-// repo root is not needed: `npx tsx dashboards/src/build.ts` rewrites dashboards/*.json.
+// collector/src/outputs/influx/README.md and each input's README). After a change here,
+// `npx tsx dashboards/src/build.ts` rewrites dashboards/*.json (a test compares them).
 import {
   PLUGIN_ID,
   TIMEZONE,
@@ -32,12 +32,26 @@ const pluginOptions = (view: string, extra: Json = {}) => ({
   ...extra,
 });
 
-const CALLS_ACTIVE = `SELECT max("active") AS "active" FROM "raw"."softswitch_calls" WHERE $timeFilter AND ${matches('switch', 'switch')} GROUP BY time($__interval), "switch" fill(none)`;
-const CALLS_TODAY = `SELECT sum("attempts") AS "attempts", sum("answered") AS "answered", sum("failed") AS "failed", sum("minutes") AS "minutes" FROM "raw"."softswitch_calls" WHERE $timeFilter AND ${matches('switch', 'switch')} GROUP BY "switch"`;
-const TRUNK_TILES = `SELECT last("state") AS "state", last("up") AS "up", last("latency_avg_ms") AS "latency_avg_ms" FROM "raw"."trunk_status" WHERE time > now() - 10m AND ${matches('switch', 'switch')} GROUP BY "switch", "trunk"`;
+/** Buckets of 5 s: the newest one is never older than the panel's stale limit (15 s), as a coarse $__interval would be. */
+const CALLS_ACTIVE = `SELECT max("active") AS "active" FROM "raw"."softswitch_calls" WHERE $timeFilter AND ${matches('switch', 'switch')} GROUP BY time(5s), "switch" fill(none)`;
+/**
+ * The last 24 h in 15-minute sums: the panel adds up the buckets from the carrier's local midnight
+ * on (every zone's midnight falls on a quarter hour), so "today" is exact without a midnight macro.
+ */
+const CALLS_TODAY = `SELECT sum("attempts") AS "attempts", sum("answered") AS "answered", sum("failed") AS "failed", sum("minutes") AS "minutes" FROM "raw"."softswitch_calls" WHERE time > now() - 1d AND ${matches('switch', 'switch')} GROUP BY time(15m), "switch" fill(none)`;
+/**
+ * One selector per query: with several (last(a), last(b)) InfluxDB 1.x stamps the row with the
+ * start of the range instead of the point's time, and the panel would call every tile stale.
+ */
+const TRUNK_TILES = ['state', 'up', 'latency_avg_ms'].map((field) => ({
+  refId: field,
+  query: `SELECT last("${field}") AS "${field}" FROM "raw"."trunk_status" WHERE time > now() - 10m AND ${matches('switch', 'switch')} GROUP BY "switch", "trunk"`,
+}));
 /** Links whose latest state is not ok (link_health is written on each change), worst first. */
 const LINKS_NOT_OK = `SELECT "severity", "state", "reasons", "since_ms" FROM (SELECT last("severity") AS "severity", last("state") AS "state", last("reasons") AS "reasons", last("since_ms") AS "since_ms" FROM "link_health" WHERE time > now() - 30d GROUP BY "kind", "group", "link") WHERE "severity" > 0 GROUP BY "kind", "group", "link"`;
-const IADS_REPORTING = `SELECT sum("reporting") AS "reporting", sum("planned") AS "planned" FROM (SELECT last("reporting") AS "reporting", last("planned") AS "planned" FROM "snmp_region" WHERE time > now() - 1h GROUP BY "region")`;
+/** snmp_region is written by every snmp input; the migration counts the one polling the IADs ($iad_input). */
+const IAD_INPUT = `"input" = '$iad_input'`;
+const IADS_REPORTING = `SELECT sum("reporting") AS "reporting", sum("planned") AS "planned" FROM (SELECT last("reporting") AS "reporting", last("planned") AS "planned" FROM "snmp_region" WHERE time > now() - 1h AND ${IAD_INPUT} GROUP BY "input", "region")`;
 const TODAY_TOTAL = (field: string) =>
   `SELECT sum("${field}") AS "${field}" FROM (SELECT last("${field}") AS "${field}" FROM "cdr_day" WHERE time > now() - 1d GROUP BY "source")`;
 
@@ -80,13 +94,12 @@ function nocWall(): Json {
     tags: ['noc', 'wall'],
     time: { from: 'now-1h', to: 'now' },
     refresh: '5s',
-    variables: [VARIABLES.switch()],
+    variables: [VARIABLES.switch(), VARIABLES.iadInput()],
     panels: [
       panel({
         type: PLUGIN_ID,
         title: 'Calls now',
         gridPos: { x: 0, y: 0, w: 12, h: 13 },
-        timeFrom: 'now/d',
         targets: [
           { refId: 'active', query: CALLS_ACTIVE },
           { refId: 'today', query: CALLS_TODAY },
@@ -97,7 +110,7 @@ function nocWall(): Json {
         type: PLUGIN_ID,
         title: 'Trunk health',
         gridPos: { x: 12, y: 0, w: 12, h: 13 },
-        targets: [{ refId: 'trunks', query: TRUNK_TILES }],
+        targets: TRUNK_TILES,
         options: pluginOptions('links'),
       }),
       stat(
@@ -241,7 +254,8 @@ function triage(): Json {
         [
           {
             refId: 'A',
-            query: `SELECT "unreachable", "up" FROM (SELECT last("unreachable") AS "unreachable", last("up") AS "up" FROM "snmp_device" WHERE time > now() - 15m AND "role" = 'iad' AND ${region} GROUP BY "customer", "site", "region", "device") WHERE "up" = 0 GROUP BY "customer", "site", "region", "device"`,
+            // One selector, so the time is the last poll's.
+            query: `SELECT "up" FROM (SELECT last("up") AS "up" FROM "snmp_device" WHERE time > now() - 15m AND "role" = 'iad' AND ${region} GROUP BY "customer", "site", "region", "device") WHERE "up" = 0 GROUP BY "customer", "site", "region", "device"`,
           },
         ],
         {},
@@ -351,6 +365,7 @@ function executive(): Json {
       textVariable('calls_target', 'Calls per day target', '400000'),
       textVariable('minutes_target', 'Minutes per day target', '1000000'),
       VARIABLES.region(),
+      VARIABLES.iadInput(),
     ],
     panels: [
       panel({
@@ -394,7 +409,7 @@ function executive(): Json {
         targets: [
           {
             refId: 'A',
-            query: `SELECT "reporting" / "planned" * 100 AS "reporting" FROM (SELECT last("reporting") AS "reporting", last("planned") AS "planned" FROM "snmp_region" WHERE time > now() - 1h AND ${matches('region', 'region')} GROUP BY "region") GROUP BY "region"`,
+            query: `SELECT "reporting" / "planned" * 100 AS "reporting" FROM (SELECT last("reporting") AS "reporting", last("planned") AS "planned" FROM "snmp_region" WHERE time > now() - 1h AND ${IAD_INPUT} AND ${matches('region', 'region')} GROUP BY "input", "region") GROUP BY "region"`,
             alias: '$tag_region',
           },
         ],
@@ -493,7 +508,7 @@ function executive(): Json {
         [
           {
             refId: 'A',
-            query: `SELECT last("reporting") AS "reporting", last("planned") AS "planned" FROM "snmp_region" WHERE $timeFilter AND ${matches('region', 'region')} GROUP BY time($__interval), "region" fill(none)`,
+            query: `SELECT last("reporting") AS "reporting", last("planned") AS "planned" FROM "snmp_region" WHERE $timeFilter AND ${IAD_INPUT} AND ${matches('region', 'region')} GROUP BY time($__interval), "region" fill(none)`,
             alias: '$col $tag_region',
           },
         ],
@@ -570,7 +585,8 @@ function device(): Json {
               { id: 'custom.cellOptions', value: { type: 'color-background' } },
             ],
           },
-          { matcher: { id: 'byName', options: 'Time' }, properties: [{ id: 'displayName', value: 'last poll' }] },
+          // Several selectors: InfluxDB stamps the row with the range start, not a poll time.
+          { matcher: { id: 'byName', options: 'Time' }, properties: [{ id: 'custom.hidden', value: true }] },
         ],
       ),
       perDevice('Interface traffic in', { x: 0, y: 6, w: 12, h: 8 }, 'mean("in_bps") AS "in"', 'snmp_interface', 'ifName', 'bps'),

@@ -228,6 +228,8 @@ export const VARIABLES = {
   switch: () => queryVariable('switch', 'Switch', 'SHOW TAG VALUES FROM "softswitch_calls" WITH KEY = "switch"'),
   region: () => queryVariable('region', 'Region', 'SHOW TAG VALUES FROM "snmp_device" WITH KEY = "region"'),
   trunkGroup: () => queryVariable('trunk_group', 'Trunk group', 'SHOW TAG VALUES FROM "trunk_group" WITH KEY = "trunk_group"'),
+  /** The snmp input (config `name`) that polls the customer IADs: the migration view counts its devices. */
+  iadInput: () => textVariable('iad_input', 'SNMP input of the IADs', 'iads'),
   /** Routers, gateways and switches (not the customer IADs) of the chosen regions. */
   device: () =>
     queryVariable(

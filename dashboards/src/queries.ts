@@ -82,3 +82,30 @@ export function interpolate(query: string, o: Interpolation): string {
       throw new Error(`unknown variable ${whole} in: ${query}`);
     });
 }
+
+export interface PluginPanel {
+  queries: { refId: string; query: string }[];
+  options: Record<string, unknown>;
+}
+
+/**
+ * The dashboard's Callboard panels, keyed `<name>-<view>`, with their queries rendered by `render`
+ * (query, relative range): what the preview host needs to show them as Grafana would.
+ */
+export function pluginPanels(
+  name: string,
+  dashboard: Json,
+  pluginId: string,
+  render: (query: string, range: string) => string,
+): Record<string, PluginPanel> {
+  const from = String((dashboard.time as { from: string }).from).replace(/^now-/, '');
+  const out: Record<string, PluginPanel> = {};
+  for (const panel of (dashboard.panels as Json[]).filter((p) => p.type === pluginId)) {
+    const range = typeof panel.timeFrom === 'string' ? panel.timeFrom : from;
+    out[`${name}-${String((panel.options as Json).view)}`] = {
+      queries: (panel.targets as Json[]).map((t) => ({ refId: String(t.refId), query: render(String(t.query), range) })),
+      options: panel.options as Record<string, unknown>,
+    };
+  }
+  return out;
+}

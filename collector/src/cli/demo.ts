@@ -61,9 +61,9 @@ export function registerDemoCommand(program: Command): void {
 }
 
 export async function demoCommand(options: DemoOptions): Promise<void> {
-  const [{ startDemoStack, DEMO_DATABASE }, { previewPanels }, { startPreviewServer }] = await Promise.all([
+  const [{ startDemoStack, DEMO_DATABASE }, { dashboardPreviewPanels }, { startPreviewServer }] = await Promise.all([
     import('../devstack/demo-stack.js'),
-    import('../preview/panels.js'),
+    import('../devstack/demo-panels.js'),
     import('../preview/server.js'),
   ]);
   const dir = resolve(options.dir);
@@ -109,7 +109,7 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     const preview = await startPreviewServer({
       port: options.previewPort,
       influx: { url: stack.influxd.url, database: DEMO_DATABASE },
-      panels: previewPanels({ live: { url: stack.liveUrl, token: stack.token }, staleAfterSeconds: 10 }),
+      panels: dashboardPreviewPanels({ live: { url: stack.liveUrl, token: stack.token }, targets: stack.targets }),
     });
     stopStack = async () => {
       await preview.close();
