@@ -147,6 +147,15 @@ describe('npm start on a fresh clone', () => {
     await page.screenshot({ path: join(SHOTS, 'demo-preview-calls.png') });
     expect(active).toBeGreaterThan(0);
     expect(errors).toEqual([]);
+    // The other two views are the dashboards' panels too: trunk-c's gateway is absent on purpose; CDR days make the milestone.
+    const links = await openPreview(browser, panelUrl, { view: 'links' });
+    await links.page.waitForSelector('[data-testid="link-tile"][data-name="trunk-c"][data-state="down"]', { timeout: 30_000 });
+    await links.page.screenshot({ path: join(SHOTS, 'demo-preview-links.png') });
+    const milestone = await openPreview(browser, panelUrl, { view: 'milestone' });
+    await milestone.page.waitForSelector('[data-testid="milestone-calls-today"]', { timeout: 30_000 });
+    expect(await milestone.page.textContent('[data-testid="milestone-calls"]')).toContain('target 2,000');
+    await milestone.page.screenshot({ path: join(SHOTS, 'demo-preview-milestone.png') });
+    expect([...links.errors, ...milestone.errors]).toEqual([]);
 
     const family = [npm.pid!, ...descendants(npm.pid!)];
     expect(family.length).toBeGreaterThan(8); // npm, node, influxd, kamailio (several), SIPp ×3 at least
