@@ -152,12 +152,27 @@ describe('inhibition', () => {
           severity: 'critical',
         },
         { name: 'iad-down', kind: 'threshold', measurement: 'snmp_device', where: ['role=iad'], when: ['up < 1'], for: '10s' },
-        { name: 'interface-down', kind: 'threshold', measurement: 'snmp_interface', when: ['oper_status != 1'], for: '10s' },
+        {
+          name: 'interface-down',
+          kind: 'threshold',
+          measurement: 'snmp_interface',
+          where: ['role!=iad'],
+          when: ['oper_status != 1'],
+          for: '10s',
+        },
+        // IAD WAN ports as links of the health model, which groups interfaces by site.
+        { name: 'wan-link-down', kind: 'link', match: ['kind=interface', 'link=~"iad-.*"'], groupLabel: 'site', for: '10s' },
       ],
-      inhibit: [{ source: ['alertname=router-down'], target: ['alertname=~"iad-down|interface-down"'], equal: ['site'] }],
+      inhibit: [{ source: ['alertname=router-down'], target: ['alertname=~"iad-down|interface-down|wan-link-down"'], equal: ['site'] }],
       notifiers: [{ name: 'hook', type: 'webhook', url: hook.url }],
     });
     const start = h.clock.t;
+    const wan = (t: number, name: string, at: Record<string, string>, up: boolean) => ({
+      measurement: 'snmp_interface',
+      tags: { device: name, ...at, role: 'iad', customer: 'cust-1', ifName: 'Dialer1' },
+      time: t,
+      fields: { oper_status: up ? 1 : 2, admin_status: 1 },
+    });
     const poll = (t: number) => {
       const out = t - start > 15_000;
       const at = (site: string) => ({ site, region: 'east' });
@@ -171,18 +186,20 @@ describe('inhibition', () => {
           time: t,
           fields: { oper_status: out ? 2 : 1 },
         },
+        wan(t, 'iad-nyc-1', at('nyc'), !out),
         device(t, 'core1-bos', { ...at('bos'), role: 'core' }, true),
         device(t, 'iad-bos-1', { ...at('bos'), role: 'iad' }, !out),
+        wan(t, 'iad-bos-1', at('bos'), !out),
       ];
     };
     await h.run(120_000, 5_000, poll);
     const triggers = events(hook, 'trigger').map((r) => `${r.body.group.labels.alertname}@${r.body.group.labels.site}`);
-    expect(triggers.sort()).toEqual(['iad-down@bos', 'router-down@nyc']);
+    expect(triggers.sort()).toEqual(['iad-down@bos', 'router-down@nyc', 'wan-link-down@bos']);
     const suppressed = h.engine.notificationLog(100).filter((e) => e.status === 'suppressed');
-    expect(suppressed.map((e) => e.alertname).sort()).toEqual(['iad-down', 'iad-down', 'interface-down']);
+    expect(suppressed.map((e) => e.alertname).sort()).toEqual(['iad-down', 'iad-down', 'interface-down', 'wan-link-down']);
     expect(suppressed.every((e) => e.reason!.startsWith('inhibited by router-down'))).toBe(true);
     const api = h.engine.alerts().filter((a) => a.labels.site === 'nyc' && a.rule !== 'router-down');
-    expect(api).toHaveLength(3);
+    expect(api).toHaveLength(4);
     expect(api.every((a) => a.state === 'firing' && a.suppressedBy?.startsWith('inhibited by router-down'))).toBe(true);
   });
 });

@@ -54,6 +54,8 @@ export const ruleSchema = z.discriminatedUnion(
       kind: z.literal('link'),
       match: matchersSchema,
       states: z.array(z.enum(LINK_STATES)).min(1).default(['down']),
+      /** The label that carries the link's group: `site` for interfaces (grouped by site), so that they group and inhibit with device alerts. */
+      groupLabel: labelName.default('group'),
     }),
     /** Every clause must hold on the latest point of a series of `measurement` (one alert per series). */
     z.strictObject({

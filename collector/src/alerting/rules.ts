@@ -40,7 +40,7 @@ function linkRule(rule: Extract<RuleConfig, { kind: 'link' }>, links: () => read
     ...IGNORED,
     evaluate: () =>
       links().flatMap((link) => {
-        const labels = { kind: link.kind, group: link.group, link: link.id.slice(link.kind.length + 1) };
+        const labels = { kind: link.kind, [rule.groupLabel]: link.group, link: link.id.slice(link.kind.length + 1) };
         if (!matchesAll(rule.match, labels)) return [];
         return [
           {
