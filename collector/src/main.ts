@@ -43,7 +43,7 @@ program
   .description('benchmarks (what `npm run bench` runs): figures side by side with a peer measured in the same run')
   .option('--calls <n>', 'calls placed for the live-latency benchmark', '150')
   .option('--cps <n>', 'call rate for the live-latency benchmark', '10')
-  .option('--only <list>', 'comma-separated subset of cdr,live,snmp,panel')
+  .option('--only <list>', 'comma-separated subset of cdr,live,snmp,panel,influx')
   .action(async (options) => (await import('./cli/bench.js')).benchCommand(options));
 
 registerDemoCommand(program);

@@ -10,7 +10,7 @@ import { measureSnmpPolling, snmpRatioRows } from '../bench/snmp-polling.js';
 export async function benchCommand(options: { calls: string; cps: string; only?: string }): Promise<void> {
   const say = (text: string) => process.stdout.write(`${text}\n`);
   const root = process.cwd();
-  const wanted = new Set((options.only ?? 'cdr,live,snmp,panel').split(','));
+  const wanted = new Set((options.only ?? 'cdr,live,snmp,panel,influx').split(','));
 
   if (wanted.has('cdr')) {
     say('CDR ingest: a simulated day per format, full ingest vs a plain read-and-split of the same file (lines/s per core) …');
@@ -70,6 +70,16 @@ export async function benchCommand(options: { calls: string; cps: string; only?:
     say(formatTable('panel live update (ms)', panel as never[]));
     say('goal: ≤ 16 ms scripting per update with 1,000 tiles');
     say(`saved ${saveResults(root, 'panel-update', panel)}`);
+  }
+  if (wanted.has('influx')) {
+    say(
+      "InfluxDB writes: 300,000 softswitch_calls points, the collector's output (spool on disk) vs a plain batched line-protocol writer, same influxd, 5 rounds …",
+    );
+    const { measureInfluxWrite, influxRatioRows } = await import('../bench/influx-write.js');
+    const influx = await measureInfluxWrite({ log: say });
+    say(formatTable('InfluxDB write throughput (share: collector ÷ plain writer)', influxRatioRows(influx), 2));
+    say("goal: ≥ 0.80 of the plain writer (influxd's ceiling on this machine)");
+    say(`saved ${saveResults(root, 'influx-write', { rounds: influx, summary: influxRatioRows(influx) })}`);
   }
   process.exit(0);
 }

@@ -27,6 +27,11 @@ const HEADER_BYTES = 8;
 const SEGMENT = /^seg-([0-9a-f]{16})\.log$/;
 const CURSOR_FILE = 'cursor';
 const CURSOR_BYTES = 64;
+/**
+ * Records appended while less than this is cached keep their lines in memory too, so the write
+ * loop need not read them back; beyond it (a long outage) they are read from the segment files.
+ */
+const CACHE_BYTES = 32 * 1024 ** 2;
 /** After a write error (ENOSPC, EIO, a file size limit) the disk is tried again this often. */
 const DISK_RETRY_MS = 5000;
 
@@ -66,6 +71,8 @@ interface DiskRecord {
   count: number;
   at: number;
   firstSeq: number;
+  /** The lines, while the record is cached (see CACHE_BYTES). */
+  lines?: readonly string[];
 }
 
 interface MemoryRecord {
@@ -98,6 +105,7 @@ export class DiskSpool implements PointBuffer<string> {
   #tailSeq = 0;
   #syncedSeq = 0;
   #diskBytes = 0;
+  #cachedBytes = 0;
   #writeFd: number | undefined;
   #cursorFd: number;
   #syncTimer: NodeJS.Timeout | undefined;
@@ -221,6 +229,11 @@ export class DiskSpool implements PointBuffer<string> {
     this.#syncTimer = undefined;
     if (this.#writeFd === undefined || this.#syncedSeq === this.#tailSeq) return;
     const target = this.#diskTailSeq();
+    // All of it is in InfluxDB already (which fsyncs its own WAL): no need to make the disk wait.
+    if (this.headSeq >= target) {
+      this.#syncedSeq = target;
+      return;
+    }
     try {
       fdatasyncSync(this.#writeFd);
       this.#syncedSeq = target;
@@ -264,13 +277,13 @@ export class DiskSpool implements PointBuffer<string> {
     if (this.#closed) return false;
     const now = this.#o.now();
     if (this.#diskError !== undefined && now < this.#diskErrorUntil) return false;
-    const payload = Buffer.from(`${record.lines.length} ${record.at}\n${JSON.stringify(record.lines)}`);
-    const bytes = HEADER_BYTES + payload.length;
+    const payload = `${record.lines.length} ${record.at}\n${JSON.stringify(record.lines)}`;
+    const bytes = HEADER_BYTES + Buffer.byteLength(payload);
     if (this.#diskBytes + bytes > this.#o.maxBytes) return false;
     const buffer = Buffer.allocUnsafe(bytes);
-    buffer.writeUInt32LE(payload.length, 0);
-    buffer.writeUInt32LE(crc32(payload), 4);
-    payload.copy(buffer, HEADER_BYTES);
+    buffer.write(payload, HEADER_BYTES);
+    buffer.writeUInt32LE(bytes - HEADER_BYTES, 0);
+    buffer.writeUInt32LE(crc32(buffer, HEADER_BYTES), 4);
     let segment = this.#segments.at(-1);
     try {
       if (!segment || this.#writeFd === undefined || segment.size >= this.#o.segmentBytes) segment = this.#roll();
@@ -292,11 +305,22 @@ export class DiskSpool implements PointBuffer<string> {
     }
     if (this.#diskHead === this.#disk.length) {
       // Nothing pending on disk: restart the list (keeps it from growing).
+      this.#cachedBytes = 0;
       this.#disk = [];
       this.#diskHead = 0;
       this.#skip = 0;
     }
-    this.#disk.push({ segment, offset: segment.size, bytes, count: record.lines.length, at: record.at, firstSeq: record.firstSeq });
+    const cache = this.#cachedBytes + bytes <= CACHE_BYTES;
+    if (cache) this.#cachedBytes += bytes;
+    this.#disk.push({
+      segment,
+      offset: segment.size,
+      bytes,
+      count: record.lines.length,
+      at: record.at,
+      firstSeq: record.firstSeq,
+      ...(cache ? { lines: record.lines } : {}),
+    });
     segment.size += bytes;
     this.#diskBytes += bytes;
     this.#syncTimer ??= setTimeout(() => this.sync(), this.#o.fsyncIntervalMs).unref();
@@ -390,7 +414,14 @@ export class DiskSpool implements PointBuffer<string> {
       }
       left -= rest;
       this.#skip = 0;
+      if (head.lines) this.#cachedBytes -= head.bytes;
+      head.lines = undefined;
       this.#diskHead++;
+    }
+    // Compact now and then: under steady load the list may never run empty.
+    if (this.#diskHead >= 1024 && this.#diskHead * 2 >= this.#disk.length) {
+      this.#disk = this.#disk.slice(this.#diskHead);
+      this.#diskHead = 0;
     }
     const head = this.#disk[this.#diskHead];
     // Segments before the head's are done; with nothing pending, all but the one being appended to.
@@ -448,7 +479,8 @@ export class DiskSpool implements PointBuffer<string> {
     return { segment: Number(m[1]), offset: Number(m[2]), skip: Number(m[3]) };
   }
 
-  #read(record: DiskRecord): string[] {
+  #read(record: DiskRecord): readonly string[] {
+    if (record.lines) return record.lines;
     const cached = this.#parsed;
     if (cached && cached.segment === record.segment.id && cached.offset === record.offset) return cached.lines;
     let fd = this.#readFds.get(record.segment.id);
