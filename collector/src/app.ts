@@ -62,7 +62,8 @@ export class Collector {
         }),
       );
     }
-    this.health = new HealthEngine({ holdMs: config.health.hold, staleAfterMs: config.health.staleAfter, ds1: config.health.ds1 });
+    const { hold, staleAfter, ...thresholds } = config.health;
+    this.health = new HealthEngine({ holdMs: hold, staleAfterMs: staleAfter, ...thresholds });
     const trunkGroups = new TrunkGroups(config.trunkGroups);
     this.alerting = config.alerting && new AlertEngine({
       config: config.alerting,

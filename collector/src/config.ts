@@ -8,6 +8,7 @@ import { registerSecret } from './lib/log.js';
 import { influxOutputSchema } from './outputs/influx/config.js';
 import { inputPlugins, findInputPlugin, type InputConfig } from './inputs/registry.js';
 import { trunkGroupsSchema } from './traffic/trunk-groups.js';
+import { healthConfigSchema } from './health/config.js';
 import { parseShard } from './inputs/snmp/shard.js';
 
 export class ConfigError extends Error {
@@ -75,17 +76,8 @@ export const configSchema = z.strictObject({
   outputs: z.strictObject({ influx: influxOutputSchema.optional() }).prefault({}),
   /** Trunk groups: members, provisioned channels, direction, carrier (see collector/src/traffic/README.md). */
   trunkGroups: trunkGroupsSchema.default([]),
-  /** The link health model: how long a better state must hold, and when silence means stale. */
-  health: z
-    .strictObject({
-      hold: duration('30s'),
-      staleAfter: duration('45s'),
-      /** A T1/E1 span is degraded from this share of errored / severely errored seconds in its current 15-minute interval. */
-      ds1: z
-        .strictObject({ erroredSecondsPct: z.number().positive().max(100).default(1), severelyErroredSecondsPct: z.number().positive().max(100).default(0.1) })
-        .prefault({}),
-    })
-    .prefault({}),
+  /** The link health model: hysteresis, when silence means stale, thresholds per rule (collector/src/health/README.md). */
+  health: healthConfigSchema,
   /** Alert rules, notifiers, grouping, inhibition and maintenance windows (collector/src/alerting/README.md); absent: no alerting. */
   alerting: alertingSchema.optional(),
   inputs: z.array(z.looseObject({ type: z.string() })).default([]),

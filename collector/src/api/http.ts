@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
 import type { HealthEngine } from '../health/engine.js';
+import { LinksQueryError, linksBody, parseLinksQuery } from '../health/links-query.js';
 import { trunkGroupsRouter, type TrunkGroupsDependencies } from './trunk-groups.js';
 import type { MilestoneBook } from '../inputs/cdr/milestones.js';
 import { createMilestonesRouter } from './milestones.js';
@@ -65,9 +66,13 @@ export function createHttpApp(deps: ApiDependencies): express.Express {
   api.get('/snapshot', (req, res) => {
     res.json(snapshotBody(deps.store.all(parseMeasurementFilter(req.query.measurements)), Date.now()));
   });
-  api.get('/links', (_req, res) => {
-    const health = deps.health;
-    res.json(health ? { generatedAt: Date.now(), links: health.links(), groups: health.rollups() } : { generatedAt: Date.now(), links: [], groups: [] });
+  api.get('/links', (req, res) => {
+    try {
+      res.json(linksBody(deps.health, parseLinksQuery(req.query), Date.now()));
+    } catch (error) {
+      if (!(error instanceof LinksQueryError)) throw error;
+      res.status(400).json({ error: error.message, code: 'CALLBOARD_BAD_REQUEST' });
+    }
   });
   if (deps.trunkGroups) api.use(trunkGroupsRouter({ ...deps.trunkGroups, store: deps.store }));
   api.use(createMilestonesRouter({ book: deps.milestones }));

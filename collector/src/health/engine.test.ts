@@ -69,4 +69,84 @@ describe('HealthEngine', () => {
     expect(engine.links()[0]).toMatchObject({ group: 'pstn-tdm', state: 'down' });
     expect(engine.rollups().map((g) => g.group)).toEqual(['pstn-tdm']);
   });
+
+  const iface = (
+    device: string,
+    ifName: string,
+    fields: Record<string, number>,
+    time: number,
+    tags: Record<string, string> = {},
+  ): Metric => ({
+    measurement: 'snmp_interface',
+    tags: { device, ifName, ...tags },
+    fields: { admin_status: 1, oper_status: 1, ...fields },
+    time,
+  });
+
+  it('polled interfaces: links only for what the interface rule accepts; a poll corrects a trap after the hold', () => {
+    const engine = new HealthEngine({ holdMs: 5000, staleAfterMs: 60_000 });
+    const core = { site: 'nyc-pop1', region: 'east', role: 'core' };
+    engine.observe([iface('rtr1', 'Gi0/1', {}, 0, core), iface('rtr1', 'Vl100', {}, 0, core), iface('rtr1', 'Null0', {}, 0, core)]);
+    expect(engine.links().map((l) => l.id)).toEqual(['interface:rtr1/Gi0/1']);
+    // The trap receiver names rtr1's Gi0/1 the same way: the trap's down is the polled link's.
+    engine.report({ kind: 'interface', id: 'rtr1/Gi0/1', group: 'nyc-pop1' }, { state: 'down', reasons: ['linkDown trap'] }, 1000, 'trap');
+    expect(engine.links()).toMatchObject([{ id: 'interface:rtr1/Gi0/1', state: 'down', source: 'trap', site: 'nyc-pop1', region: 'east' }]);
+    expect(engine.observe([iface('rtr1', 'Gi0/1', {}, 2000, core)])).toEqual([]);
+    expect(engine.observe([iface('rtr1', 'Gi0/1', {}, 7000, core)])).toMatchObject([{ fields: { state: 'ok', reasons: '' } }]);
+    expect(engine.links()[0]).not.toHaveProperty('source');
+    // A trap the poll confirms: the poll's own reason replaces the trap's.
+    engine.report({ kind: 'interface', id: 'rtr1/Gi0/1', group: 'nyc-pop1' }, { state: 'down', reasons: ['linkDown trap'] }, 8000, 'trap');
+    expect(engine.observe([iface('rtr1', 'Gi0/1', { oper_status: 2 }, 9000, core)])).toMatchObject([
+      { fields: { state: 'down', reasons: 'oper down' } },
+    ]);
+  });
+
+  it('tells silence in intervals once it has seen two polls', () => {
+    const engine = new HealthEngine({ holdMs: 1000, staleAfterMs: 45_000 });
+    engine.observe([iface('iad-1', 'wan', {}, 0, { role: 'iad' })]);
+    engine.observe([iface('iad-1', 'wan', {}, 15_000, { role: 'iad' })]);
+    expect(engine.checkStale(60_000)).toMatchObject([{ fields: { state: 'stale', reasons: 'no data for 3 intervals' } }]);
+  });
+
+  it('filters and pages the worst-first list, and rolls up by group, site, region or customer', () => {
+    const engine = new HealthEngine({ holdMs: 1000, staleAfterMs: 60_000 });
+    const iads = Array.from({ length: 30 }, (_, i) =>
+      iface(`iad-${String(i).padStart(2, '0')}`, 'wan', i % 10 === 0 ? { oper_status: 2 } : i % 10 === 1 ? { in_util_pct: 95 } : {}, 0, {
+        role: 'iad',
+        customer: `cust-${i % 3}`,
+        site: `site-${i % 5}`,
+        region: i < 15 ? 'east' : 'west',
+      }),
+    );
+    engine.observe(iads);
+    expect(engine.size).toBe(30);
+    const bad = engine.query({ states: new Set(['down', 'degraded']) });
+    expect(bad.total).toBe(6);
+    expect(bad.links.map((l) => [l.id, l.state, l.reasons])).toEqual([
+      ['interface:iad-00/wan', 'down', ['oper down']],
+      ['interface:iad-10/wan', 'down', ['oper down']],
+      ['interface:iad-20/wan', 'down', ['oper down']],
+      ['interface:iad-01/wan', 'degraded', ['utilisation 95 %']],
+      ['interface:iad-11/wan', 'degraded', ['utilisation 95 %']],
+      ['interface:iad-21/wan', 'degraded', ['utilisation 95 %']],
+    ]);
+    const all = engine.links().map((l) => l.id);
+    const pages = [0, 7, 14, 21, 28].flatMap((offset) => engine.query({}, offset, 7).links.map((l) => l.id));
+    expect(pages).toEqual(all);
+    expect(engine.query({ regions: new Set(['west']), states: new Set(['down']) }).links.map((l) => l.id)).toEqual([
+      'interface:iad-20/wan',
+    ]);
+    expect(engine.query({ groups: new Set(['site-0']) }).total).toBe(6);
+    expect(engine.rollups('region')).toEqual([
+      { group: 'east', state: 'down', links: 15, counts: { ok: 11, degraded: 2, down: 2, stale: 0 } },
+      { group: 'west', state: 'down', links: 15, counts: { ok: 13, degraded: 1, down: 1, stale: 0 } },
+    ]);
+    expect(engine.rollups('customer', { regions: new Set(['west']) }).map((g) => [g.group, g.state, g.links])).toEqual([
+      ['cust-2', 'down', 5],
+      ['cust-0', 'degraded', 5],
+      ['cust-1', 'ok', 5],
+    ]);
+    // An IAD link is grouped by its site: the group roll-up is the site roll-up.
+    expect(engine.rollups('group')).toEqual(engine.rollups('site'));
+  });
 });

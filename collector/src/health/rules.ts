@@ -1,4 +1,7 @@
 import type { FieldValue } from '../pipeline/metric.js';
+import { OK, pct } from './format.js';
+import { interfaceRule, type InterfaceHealthOptions } from './interface-rule.js';
+import { ipslaRule, type IpslaThresholds } from './ipsla-rule.js';
 import type { Verdict } from './state.js';
 
 /** How one measurement's points become links with a verdict each. */
@@ -11,9 +14,9 @@ export interface LinkRule {
   /** The group a roll-up shows the worst member of (trunk group, site, region). */
   group(tags: Readonly<Record<string, string>>): string;
   evaluate(fields: Readonly<Record<string, FieldValue>>): Verdict;
+  /** Whether the point's object is a link at all (a core router's VLANs and loopbacks are not); absent: every point is. */
+  accepts?(tags: Readonly<Record<string, string>>): boolean;
 }
-
-const OK: Verdict = { state: 'ok', reasons: [] };
 
 /** SIP trunks: Kamailio dispatcher gateways probed with OPTIONS (input kamailio, measurement trunk_status). */
 export const sipTrunkRule: LinkRule = {
@@ -71,8 +74,6 @@ const DOWN_ALARMS = new Set(['LOS', 'LOF', 'AIS', 'unavailable', 'carrier OOS'])
 /** Error seconds are judged only once this much of the interval has elapsed: 1 ES in the first second is not 100 %. */
 const MIN_ELAPSED_S = 60;
 
-const pct = (value: number) => `${Number(value.toFixed(value < 10 ? 1 : 0))} %`;
-
 /**
  * T1/E1 spans (measurement snmp_ds1): LOS/LOF/AIS → down with the alarm as reason ("LOS alarm"),
  * any other alarm (RAI, loopback, …) or errored seconds over the thresholds → degraded. A span
@@ -103,6 +104,12 @@ export function ds1SpanRule(thresholds: Readonly<Ds1Thresholds> = DEFAULT_DS1_TH
   };
 }
 
-export function defaultRules(ds1: Readonly<Ds1Thresholds> = DEFAULT_DS1_THRESHOLDS): readonly LinkRule[] {
-  return [sipTrunkRule, trunkGroupRule, ds1SpanRule(ds1)];
+export interface RuleThresholds {
+  ds1?: Readonly<Ds1Thresholds>;
+  interfaces?: Readonly<Partial<InterfaceHealthOptions>>;
+  ipsla?: Readonly<Partial<IpslaThresholds>>;
+}
+
+export function defaultRules(thresholds: RuleThresholds = {}): readonly LinkRule[] {
+  return [sipTrunkRule, trunkGroupRule, ds1SpanRule(thresholds.ds1), interfaceRule(thresholds.interfaces), ipslaRule(thresholds.ipsla)];
 }

@@ -36,6 +36,8 @@ export interface LinkStatus {
 export class LinkTracker {
   #status: LinkStatus | undefined;
   #better: { verdict: Verdict; since: number } | undefined;
+  /** The gap between the last two observations: the source's interval, so that silence can be told in intervals. */
+  #intervalMs = 0;
 
   constructor(
     private readonly holdMs: number,
@@ -49,6 +51,7 @@ export class LinkTracker {
   /** Returns the new status when the state (or, within the same state, the reasons) changed. */
   observe(verdict: Verdict, now: number): LinkStatus | undefined {
     const current = this.#status;
+    if (current && now > current.lastSeen) this.#intervalMs = now - current.lastSeen;
     if (!current || current.state === 'stale' || SEVERITY[verdict.state] > SEVERITY[current.state]) {
       this.#better = undefined;
       return this.#set(verdict.state, verdict.reasons, now, now);
@@ -73,8 +76,11 @@ export class LinkTracker {
     const current = this.#status;
     if (!current || current.state === 'stale' || now - current.lastSeen < this.staleAfterMs) return undefined;
     this.#better = undefined;
-    const intervals = Math.floor((now - current.lastSeen) / 1000);
-    return this.#set('stale', [`no data for ${intervals} s`], now, current.lastSeen);
+    const silentMs = now - current.lastSeen;
+    const intervals = this.#intervalMs > 0 ? Math.floor(silentMs / this.#intervalMs) : 0;
+    const reason =
+      intervals > 0 ? `no data for ${intervals} interval${intervals === 1 ? '' : 's'}` : `no data for ${Math.floor(silentMs / 1000)} s`;
+    return this.#set('stale', [reason], now, current.lastSeen);
   }
 
   /**
