@@ -79,7 +79,7 @@ describe('config', () => {
 
   it('accepts every example config shipped in collector/examples', () => {
     process.env.CALLBOARD_API_TOKEN ??= 'example-token';
-    for (const name of ['SNMP_COMMUNITY', 'SNMP_IAD_COMMUNITY', 'SNMP_V3_AUTH', 'SNMP_V3_PRIV']) process.env[name] ??= 'example';
+    for (const name of ['SNMP_COMMUNITY', 'SNMP_IAD_COMMUNITY', 'SNMP_V3_AUTH', 'SNMP_V3_PRIV', 'CALLBOARD_SIM_COMMUNITY']) process.env[name] ??= 'example';
     for (const name of ['CALLBOARD_PAGERDUTY_ROUTING_KEY', 'CALLBOARD_SMTP_PASSWORD', 'CALLBOARD_WEBHOOK_TOKEN']) process.env[name] ??= 'example';
     process.env.CALLBOARD_SLACK_WEBHOOK_URL ??= 'https://hooks.slack.com/services/T000/B000/example';
     const dir = new URL('../examples/', import.meta.url).pathname;
