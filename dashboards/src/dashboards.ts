@@ -345,9 +345,87 @@ function triage(): Json {
           custom: { drawStyle: 'line', lineInterpolation: 'stepAfter', lineWidth: 2, fillOpacity: 0, spanNulls: true },
         },
       ),
+      // Callboard's own alerting (collector/src/alerting): every alert's latest state change of the
+      // last 7 days, reduced to one row per alert, keeping those still firing or pending.
+      row('Callboard alerts', 34),
+      table(
+        'Callboard alerts (firing and pending)',
+        { x: 0, y: 35, w: 24, h: 9 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT "alertname", "severity", "state", "text", "labels", "suppressed", "fingerprint" FROM "alerts" WHERE $timeFilter`,
+          },
+        ],
+        {
+          timeFrom: '7d',
+          description:
+            "Alerts of the collector's rules, newest change first; suppressed says what mutes one (inhibition, silence, maintenance window).",
+          transformations: CALLBOARD_ALERTS_ROWS,
+        },
+        {},
+        [
+          { matcher: { id: 'byName', options: 'since' }, properties: [{ id: 'unit', value: 'dateTimeFromNow' }] },
+          {
+            matcher: { id: 'byName', options: 'state' },
+            properties: [
+              {
+                id: 'mappings',
+                value: [{ type: 'value', options: { firing: { color: 'red', index: 0 }, pending: { color: 'orange', index: 1 } } }],
+              },
+              { id: 'custom.cellOptions', value: { type: 'color-background' } },
+            ],
+          },
+        ],
+      ),
     ],
   });
 }
+
+/** One row per alert (grouped by fingerprint, latest values), only firing or pending ones, newest first. */
+const CALLBOARD_ALERTS_ROWS = [
+  {
+    id: 'groupBy',
+    options: {
+      fields: Object.fromEntries([
+        ['fingerprint', { operation: 'groupby', aggregations: [] }],
+        ...['Time', 'alertname', 'severity', 'state', 'text', 'labels', 'suppressed'].map((f) => [
+          f,
+          { operation: 'aggregate', aggregations: ['lastNotNull'] },
+        ]),
+      ]),
+    },
+  },
+  {
+    id: 'filterByValue',
+    options: {
+      type: 'include',
+      match: 'any',
+      filters: [{ fieldName: 'state (lastNotNull)', config: { id: 'regex', options: { value: '^(firing|pending)$' } } }],
+    },
+  },
+  {
+    id: 'organize',
+    options: {
+      excludeByName: { fingerprint: true },
+      renameByName: Object.fromEntries(
+        ['alertname', 'severity', 'state', 'text', 'labels', 'suppressed']
+          .map((f) => [`${f} (lastNotNull)`, f])
+          .concat([['Time (lastNotNull)', 'since']]),
+      ),
+      indexByName: {
+        'Time (lastNotNull)': 0,
+        'state (lastNotNull)': 1,
+        'severity (lastNotNull)': 2,
+        'alertname (lastNotNull)': 3,
+        'text (lastNotNull)': 4,
+        'labels (lastNotNull)': 5,
+        'suppressed (lastNotNull)': 6,
+      },
+    },
+  },
+  { id: 'sortBy', options: { fields: {}, sort: [{ field: 'since', desc: true }] } },
+];
 
 function executive(): Json {
   resetIds();

@@ -7,6 +7,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { Collector } from '../app.js';
+import { demoAlerting } from '../alerting/demo.js';
 import { parseConfig } from '../config.js';
 import { startCdrFeed, type CdrFeed } from './cdr-feed.js';
 import { startInfluxd, type Influxd } from './influxd.js';
@@ -132,6 +133,7 @@ export async function startDemoStack(o: DemoStackOptions): Promise<DemoStack> {
       // Raw points are kept a little longer than the CDR history, so the whole history is stored.
       outputs: { influx: { url: influxd.url, database: DEMO_DATABASE, retention: { raw: `${Math.max(30, o.cdrHistoryDays + 2)}d` } } },
       trunkGroups,
+      alerting: demoAlerting,
       inputs: [
         { type: 'kamailio', name: DEMO_SWITCH, url: kamailio.rpcUrl, evapi: { port: kamailio.evapiPort }, trunkCalls: 'trunk_calls' },
         ...network.inputs,
