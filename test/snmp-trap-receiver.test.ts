@@ -86,8 +86,9 @@ describe('snmp-trap input with real snmptrap / snmpinform', () => {
           .some((s) => s.topic === topic && s.fields.state === 'down'),
       )!;
       expect(frame.receivedAt - sentAt).toBeLessThan(1000);
-      // The other interfaces are untouched.
-      expect(await link('rtr1/Gi0/0')).toBeUndefined();
+      // The other interfaces are untouched: polled, and ok.
+      expect(await link('rtr1/Gi0/0')).toMatchObject({ state: 'ok', reasons: [] });
+      expect(await link('rtr1/Gi0/0')).not.toHaveProperty('source');
 
       const up = await snmpCommand('snmptrap', [...v2c(ROUTER), bench.trapTarget, ...linkTrapArgs('linkUp', 2)]);
       expect(up.code, up.stderr).toBe(0);

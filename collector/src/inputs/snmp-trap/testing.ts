@@ -24,6 +24,8 @@ export interface SimInterface {
   /** 32-bit counters only (no ifXTable HC columns), as an old line card has. */
   counters32Only?: boolean;
   inOctets?: number;
+  /** Also ifIn/OutUcastPkts and ifIn/OutErrors (32-bit, from 0): for error-rate tests. */
+  errorCounters?: boolean;
 }
 
 /** An snmprec recording of a router with the given interfaces (all up). */
@@ -46,6 +48,7 @@ export function routerRecording(sysName: string, interfaces: readonly SimInterfa
       column(IF, 5, i, 66, Math.min(i.speedBps, 4294967295)),
     );
     rows.push(column(IF, 7, i, 2, 1), column(IF, 8, i, 2, 1), column(IF, 10, i, 65, i.inOctets ?? 1000), column(IF, 16, i, 65, 1000));
+    if (i.errorCounters) rows.push(...[11, 14, 17, 20].map((col) => column(IF, col, i, 65, 0)));
     const IFX = '1.3.6.1.2.1.31.1.1.1';
     rows.push(column(IFX, 1, i, 4, i.ifName), column(IFX, 15, i, 66, Math.round(i.speedBps / 1e6)));
     if (!i.counters32Only) rows.push(column(IFX, 6, i, 70, i.inOctets ?? 1000), column(IFX, 10, i, 70, 1000));
