@@ -189,6 +189,11 @@ describe('kill -9 while firing', () => {
     let resolved: Record<string, unknown>[] = [];
     await until('the resolved point in InfluxDB', async () => (resolved = await annotations('resolved')).length > 0);
     expect(resolved.map((r) => r.fingerprint)).toEqual([firing[0]!.fingerprint]);
+    // Self-metrics of the restarted process: the resolved alert, and the two resolves it sent.
+    const metrics = await (await fetch(`http://127.0.0.1:${apiPort}/metrics`)).text();
+    expect(metrics).toMatch(/^callboard_alerts\{state="resolved",suppressed="no"\} 1$/m);
+    expect(metrics).toMatch(/^callboard_notifications_total\{status="sent",notifier="hook"\} 1$/m);
+    expect(metrics).toMatch(/^callboard_notifications_total\{status="sent",notifier="pager"\} 1$/m);
     const alertUpdates = live
       .filter((m) => m.type === 'update')
       .map((m) => [m.series!.measurement, m.series!.tags.alertname, m.series!.tags.state]);

@@ -71,6 +71,7 @@ export class Collector {
       stateDir: config.stateDir,
       log,
       links: () => this.health.links(),
+      registry: this.registry,
       emit: (points) => this.#pipeline.emit(points),
       onChange: (alert) => this.#hub.publish(alertLiveEvent(alert, Date.now())),
     });

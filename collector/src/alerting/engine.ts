@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import type { Registry } from 'prom-client';
 import type { Link } from '../health/engine.js';
 import type { Logger } from '../lib/log.js';
 import type { Metric } from '../pipeline/metric.js';
@@ -12,6 +13,7 @@ import { alertPoint, alertsMeasurement, labelsText } from './measurement.js';
 import { createNotifier, type Notification, type NotifiedAlert, type Notifier } from './notifiers/index.js';
 import { Outbox } from './outbox.js';
 import { createEvaluator, type RuleEvaluator } from './rules.js';
+import { alertingSelfMetrics } from './self-metrics.js';
 import { Silences, type Silence } from './silences.js';
 import { step, type AlertRecord } from './state.js';
 import { AlertingStore, type LogEntry } from './store.js';
@@ -28,6 +30,8 @@ export interface AlertEngineOptions {
   now?: () => number;
   /** Receives the `alerts` points of state changes (the pipeline, so they reach InfluxDB). */
   emit?: (metrics: Metric[]) => void;
+  /** For callboard_alerts and callboard_notifications_total on /metrics. */
+  registry?: Registry;
   /** Every state change, as it happens (the /live hub). */
   onChange?: (alert: AlertView) => void;
 }
@@ -73,7 +77,8 @@ export class AlertEngine {
     this.#evaluators = options.config.rules.map((r) => createEvaluator(r, options.links));
     this.#notifiers = new Map(options.config.notifiers.map((n) => [n.name, createNotifier(n)]));
     this.#windows = new MaintenanceWindows(options.config.maintenance, options.timezone);
-    this.#store = new AlertingStore(join(options.stateDir, 'alerting'));
+    const counted = options.registry && alertingSelfMetrics(options.registry, () => this.#records.values());
+    this.#store = new AlertingStore(join(options.stateDir, 'alerting'), counted);
     const saved = this.#store.load();
     const now = this.#now();
     this.#silences = new Silences(saved?.silences);

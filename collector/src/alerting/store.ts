@@ -47,7 +47,10 @@ export class AlertingStore {
   readonly #recent: LogEntry[] = [];
   #unwritten: string[] = [];
 
-  constructor(dir: string) {
+  constructor(
+    dir: string,
+    private readonly onEntry?: (entry: LogEntry) => void,
+  ) {
     mkdirSync(dir, { recursive: true });
     this.#checkpoint = new JsonCheckpoint(join(dir, 'state.json'));
     this.#logFile = join(dir, 'notifications.jsonl');
@@ -69,6 +72,7 @@ export class AlertingStore {
     this.#recent.push(entry);
     if (this.#recent.length > RECENT * 2) this.#recent.splice(0, this.#recent.length - RECENT);
     this.#unwritten.push(JSON.stringify(entry));
+    this.onEntry?.(entry);
   }
 
   flushLog(): void {
