@@ -136,6 +136,18 @@ describe('fault: collector killed with SIGKILL under load', () => {
           .filter((f) => f.startsWith('seg-'))
           .reduce((a, f) => a + statSync(join(work, 'state', 'influx-spool', f)).size, 0);
       expect(spoolBytes()).toBeGreaterThan(100_000);
+      // A kill in the middle of an append leaves a torn last record; make sure there is one: a
+      // header announcing 7 points and a payload cut short.
+      const spoolDir = join(work, 'state', 'influx-spool');
+      const lastSegment = join(
+        spoolDir,
+        readdirSync(spoolDir)
+          .filter((f) => f.startsWith('seg-'))
+          .sort()
+          .at(-1)!,
+      );
+      const torn = Buffer.from('7 1795000000000\n["cdr_call,source=pbx1 calls=1i');
+      appendFileSync(lastSegment, Buffer.concat([Buffer.from([0x00, 0x10, 0, 0, 1, 2, 3, 4]), torn]));
 
       // 3. InfluxDB back; killed once more while the spool replays and the file is read on.
       await influxd.restart();
@@ -143,6 +155,7 @@ describe('fault: collector killed with SIGKILL under load', () => {
       await run.started;
       await sleep(random(100, 1500));
       expect(run.log()).toMatch(/replaying points left from the last run/);
+      expect(run.log()).toMatch(/"code":"CALLBOARD_INFLUX_SPOOL_DAMAGED".*the last record is torn/);
       await kill9(run.child);
       kills.push('replaying');
 
