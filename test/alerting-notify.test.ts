@@ -1,13 +1,14 @@
 // Alerting end to end inside one process: the real config schema, health model and notifiers,
 // delivering to real HTTP receivers and a real SMTP server on loopback; time is a hand-moved clock.
-import { afterEach, describe, expect, it } from 'vitest';
-import { AlertingHarness, device, trunk } from '../collector/src/alerting/testing/harness.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { AlertingHarness, removeHarnessDirs, device, trunk } from '../collector/src/alerting/testing/harness.js';
 import { startHttpReceiver, startSmtpSink, type HttpReceiver } from '../collector/src/alerting/testing/receivers.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((c) => c()));
 });
+afterAll(removeHarnessDirs);
 
 async function receiver(clock: () => number, status?: (n: number) => number): Promise<HttpReceiver> {
   const r = await startHttpReceiver(clock, status);

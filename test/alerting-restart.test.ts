@@ -4,7 +4,7 @@
 // Also: the silences API is admin-only (a read token gets 403); alert events reach /live and the
 // InfluxDB `alerts` measurement (queried the way a Grafana annotation query would).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -20,11 +20,13 @@ const SNMPREC = join(ROOT, '../shared/fixtures/snmprec');
 const children: ChildProcess[] = [];
 const closers: (() => Promise<void>)[] = [];
 let influxd: Influxd | undefined;
+let dir: string | undefined;
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await Promise.all(closers.map((c) => c()));
   await influxd?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
@@ -69,7 +71,7 @@ describe('kill -9 while firing', () => {
     influxd = await startInfluxd();
     const snmpPort = await freePort('udp');
     const apiPort = await freePort('tcp');
-    const dir = mkdtempSync(join(tmpdir(), 'cb-alert-restart-'));
+    dir = mkdtempSync(join(tmpdir(), 'cb-alert-restart-'));
     const stateDir = join(dir, 'state');
     const configFile = join(dir, 'callboard.yaml');
     writeFileSync(

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlertingHarness, device } from '../alerting/testing/harness.js';
+import { AlertingHarness, removeHarnessDirs, device } from '../alerting/testing/harness.js';
 import { createAlertsRouter } from './alerts.js';
 import { ApiAuth, authenticate, requireRole } from './auth.js';
 
@@ -37,7 +37,10 @@ describe('alerts and silences API', () => {
     api = await serve(h.engine);
     await h.run(3000, 1000, (t) => [device(t, 'iad1', { site: 'nyc' }, false)]);
   });
-  afterAll(() => api.server.close());
+  afterAll(() => {
+    api.server.close();
+    removeHarnessDirs();
+  });
 
   const post = (token: string, body: object) =>
     fetch(`${api.base}/silences`, { method: 'POST', headers: as(token), body: JSON.stringify(body) });

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../config.js';
@@ -7,6 +7,13 @@ import { memoryLogger } from '../../lib/test-logger.js';
 import type { Metric } from '../../pipeline/metric.js';
 import { AlertEngine } from '../engine.js';
 import { ManualClock } from './receivers.js';
+
+const createdDirs: string[] = [];
+
+/** Removes the state dirs the harnesses of this process created (afterAll). */
+export function removeHarnessDirs(): void {
+  for (const dir of createdDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 /**
  * An AlertEngine built from a config validated by the real schema, with the real health model,
@@ -28,6 +35,7 @@ export class AlertingHarness {
     this.clock = new ManualClock(options.start ?? Date.parse('2026-11-25T12:00:00Z'));
     this.health = new HealthEngine({ holdMs: 30_000, staleAfterMs: 45_000 });
     this.stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'cb-alerting-'));
+    if (!options.stateDir) createdDirs.push(this.stateDir);
     this.engine = this.#create(options.timezone ?? 'America/New_York');
   }
 

@@ -2,7 +2,7 @@
 // 600 sites of one core router and 100 IADs; every IAD down, half the routers down (their IADs inhibited).
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { AlertingHarness, device } from './harness.js';
+import { AlertingHarness, device, removeHarnessDirs } from './harness.js';
 
 const SITES = 600;
 const IADS_PER_SITE = 100;
@@ -37,3 +37,4 @@ const state = statSync(join(h.stateDir, 'alerting', 'state.json')).size;
 process.stdout.write(
   `${alerts.filter((a) => a.state === 'firing').length} firing, ${alerts.filter((a) => a.suppressedBy).length} inhibited; state file ${(state / 1e6).toFixed(1)} MB\n`,
 );
+removeHarnessDirs();
