@@ -21,6 +21,8 @@ export const healthConfigSchema = z
     hold: duration('30s'),
     /** A link whose source has not reported for this long is `stale`. */
     staleAfter: duration('45s'),
+    /** … and silent for this many of its own poll intervals (an IAD polled every 5 minutes is not stale after 45 s); 0: staleAfter alone. */
+    staleIntervals: z.number().int().min(0).max(100).default(3),
     /** A T1/E1 span is degraded from this share of errored / severely errored seconds in its current 15-minute interval. */
     ds1: z.strictObject({ erroredSecondsPct: share(1), severelyErroredSecondsPct: share(0.1) }).prefault({}),
     /** Router interfaces and IAD WAN links (collector/src/health/README.md: which interfaces are links). */

@@ -149,4 +149,17 @@ describe('HealthEngine', () => {
     // An IAD link is grouped by its site: the group roll-up is the site roll-up.
     expect(engine.rollups('group')).toEqual(engine.rollups('site'));
   });
+
+  it('a link polled less often than staleAfter is stale only after its own intervals; a trap on a stale link can go stale again', () => {
+    const engine = new HealthEngine({ holdMs: 1000, staleAfterMs: 45_000 });
+    const poll = (time: number) => engine.observe([iface('iad-1', 'wan', {}, time, { role: 'iad' })]);
+    poll(0);
+    poll(300_000);
+    expect(engine.checkStale(600_000)).toEqual([]);
+    expect(engine.checkStale(1_199_999)).toEqual([]);
+    expect(engine.checkStale(1_200_000)).toMatchObject([{ fields: { state: 'stale', reasons: 'no data for 3 intervals' } }]);
+    engine.report({ kind: 'interface', id: 'iad-1/wan', group: 'iad-1' }, { state: 'down', reasons: ['linkDown trap'] }, 1_300_000, 'trap');
+    expect(engine.checkStale(1_300_000 + 899_999)).toEqual([]);
+    expect(engine.checkStale(1_300_000 + 900_000)).toMatchObject([{ fields: { state: 'stale' } }]);
+  });
 });

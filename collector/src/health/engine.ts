@@ -49,11 +49,14 @@ export interface LinkPage {
 export interface HealthOptions extends RuleThresholds {
   holdMs: number;
   staleAfterMs: number;
+  /** Stale only once silent for this many of the link's own intervals too (default 3). */
+  staleIntervals?: number;
   /** The rules (default: every built-in rule with the given thresholds). */
   rules?: readonly LinkRule[];
 }
 
 interface Entry {
+  readonly id: string;
   readonly tracker: LinkTracker;
   readonly kind: string;
   group: string;
@@ -63,6 +66,8 @@ interface Entry {
   /** A rule has observed the link (a link only ever reported by traps has no data to go stale). */
   polled: boolean;
 }
+
+const WORST_FIRST: readonly LinkState[] = (Object.keys(SEVERITY) as LinkState[]).sort((a, b) => SEVERITY[b] - SEVERITY[a]);
 
 /** Code-unit order: cheap enough to sort 60,000 links, and the same on every machine. */
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -75,8 +80,10 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export class HealthEngine {
   readonly #links = new Map<string, Entry>();
   readonly #rules: ReadonlyMap<string, LinkRule>;
-  /** Links worst first, then by group and id; rebuilt after a change of state, group or membership only. */
-  #sorted: [string, Entry][] | undefined;
+  /** Links by group and id, rebuilt when a link is added or changes group (not on a change of state). */
+  #byGroup: Entry[] | undefined;
+  /** No link can turn stale before this (ms): the periodic check skips the scan of 60,000 links until then. */
+  #nextStaleAt = Infinity;
 
   constructor(private readonly options: HealthOptions) {
     this.#rules = new Map((options.rules ?? defaultRules(options)).map((r) => [r.measurement, r]));
@@ -98,8 +105,9 @@ export class HealthEngine {
       const group = rule.group(metric.tags);
       let link = this.#links.get(id);
       if (!link) link = this.#add(id, rule.kind, group, true);
-      else if (link.group !== group) ((link.group = group), (this.#sorted = undefined));
+      else if (link.group !== group) ((link.group = group), (this.#byGroup = undefined));
       link.polled = true;
+      if (metric.time + this.options.staleAfterMs < this.#nextStaleAt) this.#nextStaleAt = metric.time + this.options.staleAfterMs;
       const { site, region, customer } = metric.tags;
       if (link.site !== site || link.region !== region || link.customer !== customer) Object.assign(link, { site, region, customer });
       const change = link.tracker.observe(rule.evaluate(metric.fields), metric.time);
@@ -110,11 +118,16 @@ export class HealthEngine {
 
   checkStale(now: number): Metric[] {
     const changes: Metric[] = [];
+    if (now < this.#nextStaleAt) return changes;
+    let next = Infinity;
     for (const [id, link] of this.#links) {
       if (!link.polled) continue;
       const change = link.tracker.checkStale(now);
       if (change) changes.push(this.#point(id, link, change, now));
+      const staleAt = link.tracker.staleAt;
+      if (staleAt < next) next = staleAt;
     }
+    this.#nextStaleAt = next;
     return changes;
   }
 
@@ -127,23 +140,32 @@ export class HealthEngine {
     const id = `${link.kind}:${link.id}`;
     const entry = this.#links.get(id) ?? this.#add(id, link.kind, link.group, false);
     const change = entry.tracker.report(verdict, time, source);
+    // A polled link a trap brought back from stale can go stale again.
+    if (entry.polled) this.#nextStaleAt = Math.min(this.#nextStaleAt, entry.tracker.staleAt);
     return change && this.#point(id, entry, change, time);
   }
 
   /** Every link, worst first, then by group and id. */
   links(): Link[] {
-    return this.#order().flatMap(([id, entry]) => linkOf(id, entry) ?? []);
+    return this.query({}).links;
   }
 
-  /** The links matching `filter`, worst first, from `offset`, at most `limit`; only the page is copied. */
+  /**
+   * The links matching `filter`, worst first, then by group and id; from `offset`, at most
+   * `limit`. One pass over the group order per state: no sort when only states changed, and only
+   * the page is copied.
+   */
   query(filter: LinkFilter, offset = 0, limit = Infinity): LinkPage {
     const page: Link[] = [];
     let total = 0;
-    for (const [id, entry] of this.#order()) {
-      const status = entry.tracker.status;
-      if (!status || !matches(filter, entry, status.state)) continue;
-      if (total >= offset && page.length < limit) page.push(linkOf(id, entry)!);
-      total++;
+    const ordered = this.#ordered();
+    for (const state of WORST_FIRST) {
+      if (filter.states && !filter.states.has(state)) continue;
+      for (const entry of ordered) {
+        if (entry.tracker.status?.state !== state || !matches(filter, entry, state)) continue;
+        if (total >= offset && page.length < limit) page.push(linkOf(entry)!);
+        total++;
+      }
     }
     return { total, links: page };
   }
@@ -166,7 +188,8 @@ export class HealthEngine {
 
   #add(id: string, kind: string, group: string, polled: boolean): Entry {
     const entry: Entry = {
-      tracker: new LinkTracker(this.options.holdMs, this.options.staleAfterMs),
+      id,
+      tracker: new LinkTracker(this.options.holdMs, this.options.staleAfterMs, this.options.staleIntervals ?? 3),
       kind,
       group,
       site: undefined,
@@ -175,20 +198,15 @@ export class HealthEngine {
       polled,
     };
     this.#links.set(id, entry);
-    this.#sorted = undefined;
+    this.#byGroup = undefined;
     return entry;
   }
 
-  #order(): [string, Entry][] {
-    if (!this.#sorted) {
-      const rank = (e: Entry) => SEVERITY[e.tracker.status?.state ?? 'ok'];
-      this.#sorted = [...this.#links].sort(([ia, a], [ib, b]) => rank(b) - rank(a) || byText(a.group, b.group) || byText(ia, ib));
-    }
-    return this.#sorted;
+  #ordered(): Entry[] {
+    return (this.#byGroup ??= [...this.#links.values()].sort((a, b) => byText(a.group, b.group) || byText(a.id, b.id)));
   }
 
   #point(id: string, link: Entry, status: LinkStatus, time: number): Metric {
-    this.#sorted = undefined;
     return {
       measurement: linkHealth.measurement,
       tags: { kind: link.kind, group: link.group, link: id.slice(link.kind.length + 1) },
@@ -198,10 +216,10 @@ export class HealthEngine {
   }
 }
 
-function linkOf(id: string, entry: Entry): Link | undefined {
+function linkOf(entry: Entry): Link | undefined {
   const status = entry.tracker.status;
   if (!status) return undefined;
-  const { kind, group, site, region, customer } = entry;
+  const { id, kind, group, site, region, customer } = entry;
   return {
     id,
     kind,

@@ -39,9 +39,14 @@ export class LinkTracker {
   /** The gap between the last two observations: the source's interval, so that silence can be told in intervals. */
   #intervalMs = 0;
 
+  /**
+   * `staleIntervals`: a link is stale only once silent for that many of its own intervals too
+   * (0: `staleAfterMs` alone), so that an IAD polled every 5 minutes is not stale after 45 s.
+   */
   constructor(
     private readonly holdMs: number,
     private readonly staleAfterMs: number,
+    private readonly staleIntervals = 0,
   ) {}
 
   get status(): LinkStatus | undefined {
@@ -71,10 +76,17 @@ export class LinkTracker {
     return this.#set(settled.state, settled.reasons, now, now);
   }
 
+  /** When the link turns stale if not observed before (ms); Infinity when there is nothing to go stale. */
+  get staleAt(): number {
+    const current = this.#status;
+    if (!current || current.state === 'stale') return Infinity;
+    return current.lastSeen + Math.max(this.staleAfterMs, this.staleIntervals * this.#intervalMs);
+  }
+
   /** Called periodically: turns the link stale when it has not been observed for too long. */
   checkStale(now: number): LinkStatus | undefined {
     const current = this.#status;
-    if (!current || current.state === 'stale' || now - current.lastSeen < this.staleAfterMs) return undefined;
+    if (!current || now < this.staleAt) return undefined;
     this.#better = undefined;
     const silentMs = now - current.lastSeen;
     const intervals = this.#intervalMs > 0 ? Math.floor(silentMs / this.#intervalMs) : 0;
