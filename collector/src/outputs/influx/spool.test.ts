@@ -137,6 +137,20 @@ describe('DiskSpool', () => {
     expect(spool.memoryPoints).toBe(0);
   });
 
+  it('never drops the records of a batch being written from memory, however many it spans', () => {
+    const dir = newDir();
+    symlinkSync('/dev/full', join(dir, 'seg-0000000000000001.log')); // every append fails: all in memory
+    const spool = open(dir, { maxMemoryPoints: 6 });
+    spool.push(lines(0, 2), 1);
+    spool.push(lines(2, 2), 2);
+    spool.push(lines(4, 2), 3);
+    expect(spool.peek(5)).toEqual(lines(0, 5)); // spans three records
+    expect(spool.push(lines(6, 2), 4)).toBe(2); // over the bound, and every older record is in the batch: the new one goes
+    spool.ack(5);
+    spool.push(lines(8, 1), 5);
+    expect(drain(spool)).toEqual([...lines(5, 1), ...lines(8, 1)]);
+  });
+
   it('a disk that refuses writes (ENOSPC from /dev/full): points wait in memory and are still delivered; no exception', () => {
     const dir = newDir();
     // Not a regular file, so not a segment to replay; but it is the name the first new segment gets.

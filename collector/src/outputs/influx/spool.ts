@@ -88,7 +88,7 @@ export class SpoolError extends Error {
 const segmentName = (id: number): string => `seg-${id.toString(16).padStart(16, '0')}.log`;
 
 /** What the last peek() returned, so ack() knows where it came from. */
-type Peeked = { from: 'disk' | 'memory'; count: number } | undefined;
+type Peeked = { from: 'disk' | 'memory'; count: number; records: number } | undefined;
 
 export class DiskSpool implements PointBuffer<string> {
   readonly #o: Required<Omit<SpoolOptions, 'events'>> & { events: SpoolEvents };
@@ -198,18 +198,20 @@ export class DiskSpool implements PointBuffer<string> {
         for (let j = 0; j < take; j++) out.push(lines[skip + j]!);
         skip = 0;
       }
-      this.#peeked = { from: 'disk', count: out.length };
+      this.#peeked = { from: 'disk', count: out.length, records: 0 };
       return out;
     }
     const out: string[] = [];
     let skip = this.#memorySkip;
+    let records = 0;
     for (const record of this.#memory) {
       if (out.length >= max) break;
       const take = Math.min(max - out.length, record.lines.length - skip);
       for (let j = 0; j < take; j++) out.push(record.lines[skip + j]!);
       skip = 0;
+      records++;
     }
-    this.#peeked = out.length > 0 ? { from: 'memory', count: out.length } : undefined;
+    this.#peeked = out.length > 0 ? { from: 'memory', count: out.length, records } : undefined;
     return out;
   }
 
@@ -391,7 +393,8 @@ export class DiskSpool implements PointBuffer<string> {
   #trimMemory(): number {
     let excess = this.#memoryPoints() - this.#o.maxMemoryPoints;
     let dropped = 0;
-    const keep = this.#peeked?.from === 'memory' ? 1 : 0;
+    // The records of a batch being written from memory stay.
+    const keep = this.#peeked?.from === 'memory' ? this.#peeked.records : 0;
     while (excess > 0 && this.#memory.length > keep) {
       const [record] = this.#memory.splice(keep, 1);
       const n = record!.lines.length - (keep === 0 ? this.#memorySkip : 0);
