@@ -14,6 +14,12 @@ export interface PreviewLive {
   token: string;
 }
 
+/**
+ * One selector per query: with several (last(a), last(b)) InfluxDB 1.x stamps the row with the start
+ * of the range instead of the point's time, and every tile would read "no update for 600 s".
+ */
+export const TRUNK_TILE_FIELDS = ['state', 'up', 'latency_avg_ms'] as const;
+
 export function previewPanels(settings: { live?: PreviewLive; staleAfterSeconds: number }): Record<string, PreviewPanel> {
   const live = settings.live ? { enabled: true, url: settings.live.url, token: settings.live.token } : { enabled: false, url: '', token: '' };
   const common = { staleAfterSeconds: settings.staleAfterSeconds, live };
@@ -34,12 +40,10 @@ export function previewPanels(settings: { live?: PreviewLive; staleAfterSeconds:
       options: { ...common, staleAfterSeconds: Math.max(settings.staleAfterSeconds, 3600), view: 'milestone', live: { enabled: false, url: '', token: '' } },
     },
     links: {
-      queries: [
-        {
-          refId: 'trunks',
-          query: `SELECT last("state") AS "state", last("up") AS "up", last("latency_avg_ms") AS "latency_avg_ms" FROM "raw"."trunk_status" WHERE time > now() - 10m GROUP BY "switch", "trunk"`,
-        },
-      ],
+      queries: TRUNK_TILE_FIELDS.map((field) => ({
+        refId: field,
+        query: `SELECT last("${field}") AS "${field}" FROM "raw"."trunk_status" WHERE time > now() - 10m GROUP BY "switch", "trunk"`,
+      })),
       options: { ...common, view: 'links', links: { groupBy: 'switch', rollUp: false, degradedLatencyMs: 0 } },
     },
   };
