@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInfluxd, type Influxd } from '../collector/src/devstack/influxd.js';
 import { createLogger, type Logger } from '../collector/src/lib/log.js';
 import { influxOutputSchema } from '../collector/src/outputs/influx/config.js';
-import { FlushTimeoutError, InfluxSink } from '../collector/src/outputs/influx/index.js';
+import { FlushTimeoutError, InfluxSink, SpoolError } from '../collector/src/outputs/influx/index.js';
 import type { MeasurementSchema, Metric } from '../collector/src/pipeline/metric.js';
 import { queryRows } from './support/influx-query.js';
 import { metricValue } from './support/prom-text.js';
@@ -94,8 +94,8 @@ describe('fault: the spool runs out of disk', () => {
       expect(lines.some((l) => l.code === 'CALLBOARD_INFLUX_SPOOL_ALARM' && l.level === 40)).toBe(true); // warning first
       expect(lines.some((l) => l.code === 'CALLBOARD_INFLUX_SPOOL_ALARM' && l.level === 50 && /spool full/.test(l.msg))).toBe(true);
       expect(lines.some((l) => l.code === 'CALLBOARD_INFLUX_POINTS_DROPPED')).toBe(true);
-      // Back-pressure: a durable flush cannot succeed while points wait in memory.
-      await expect(sink.flush({ timeoutMs: 300 })).rejects.toThrow(FlushTimeoutError);
+      // Points were dropped: a durable hand-off (what a CDR checkpoint waits for) is refused from now on.
+      await expect(sink.flush({ timeoutMs: 300 })).rejects.toThrow(SpoolError);
 
       await influxd.restart();
       await sink.flush({ delivered: true, timeoutMs: 60_000 });
@@ -107,6 +107,41 @@ describe('fault: the spool runs out of disk', () => {
       await sleep(50);
       expect(sink.spoolStatus()!.alarm).toBe(0);
       expect(lines.some((l) => l.code === 'CALLBOARD_INFLUX_SPOOL_ALARM' && l.msg === 'InfluxDB spool alarm cleared')).toBe(true);
+      await expect(sink.flush({ timeoutMs: 300 })).rejects.toThrow(SpoolError); // until a restart
+      await sink.stop();
+    },
+  );
+
+  it(
+    'back-pressure: while points wait in memory (spool full), a durable flush cannot succeed; it does once InfluxDB drains the spool',
+    { timeout: 60_000 },
+    async () => {
+      const config = influxOutputSchema.parse({
+        url: influxd.url,
+        database: 'spool_pressure',
+        flushInterval: '100ms',
+        retry: { initial: '100ms', max: '500ms' },
+        timeout: '1s',
+        spool: { maxBytes: 16_384, segmentBytes: 4096 },
+      });
+      const sink = new InfluxSink(config, {
+        schemas: [load],
+        log: createLogger({ level: 'silent' }),
+        registry: new Registry(),
+        timezone: 'UTC',
+        spoolDir: join(work, 'pressure'),
+      });
+      await sink.start();
+      await influxd.kill9();
+      const start = Date.now() - 60_000;
+      for (let i = 0; i < 10; i++) sink.write(points(i * 100, 100, start));
+      expect(sink.spoolStatus()!.memoryPoints).toBeGreaterThan(0);
+      await expect(sink.flush({ timeoutMs: 300 })).rejects.toThrow(FlushTimeoutError);
+      await influxd.restart();
+      await sink.flush({ timeoutMs: 30_000 }); // durable again: on disk or in InfluxDB
+      await sink.flush({ delivered: true, timeoutMs: 30_000 });
+      const [row] = await queryRows(influxd.url, 'spool_pressure', 'SELECT count(seq) AS n FROM raw.fault_load');
+      expect(row?.n).toBe(1000);
       await sink.stop();
     },
   );

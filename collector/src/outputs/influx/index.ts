@@ -230,8 +230,10 @@ export class InfluxSink implements Sink {
    * With a spool: resolves when every point written before the call is on disk (fdatasync) or in
    * InfluxDB — the hand-off the CDR input waits for before it checkpoints. Rejects with
    * FlushTimeoutError when that takes longer than `timeoutMs` (default 3 × config.timeout, 30 s:
-   * the spool is full and InfluxDB down, which is the back-pressure), and with SpoolError if
-   * points were dropped meanwhile. `delivered: true` (and a sink without spool) waits until
+   * the spool is full and InfluxDB down, which is the back-pressure), and with SpoolError once
+   * any point was dropped since the start: whatever the caller wrote may be among them, so no
+   * durable hand-off is confirmed again until a restart, when inputs with checkpoints (CDR) read
+   * again from their last one and nothing is lost. `delivered: true` (and a sink without spool) waits until
    * InfluxDB took them (or refused them as bad data, or they were dropped).
    */
   flush(options: { timeoutMs?: number; delivered?: boolean } = {}): Promise<void> {
@@ -242,11 +244,17 @@ export class InfluxSink implements Sink {
 
   async #durable(spool: DiskSpool, timeoutMs: number): Promise<void> {
     const target = spool.tailSeq;
-    const droppedBefore = this.#spoolDropped;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (this.#spoolDropped > droppedBefore)
-        throw new SpoolError('InfluxDB spool: points were dropped (spool and memory overflow full) before they reached the disk');
+      if (this.#spoolDropped > 0) {
+        if (this.#limiter.allow('flush-after-drop')) {
+          this.#log.error(
+            { code: 'CALLBOARD_INFLUX_POINTS_DROPPED', dropped: this.#spoolDropped },
+            'InfluxDB output dropped points since it started (spool and memory full): checkpoints cannot move on; restart the collector once the spool has room, inputs with checkpoints then read again what was dropped',
+          );
+        }
+        throw new SpoolError(`InfluxDB spool dropped ${this.#spoolDropped} points since the start; no durable hand-off until a restart`);
+      }
       if (this.#state === 'stopped') throw new Error('InfluxDB output stopped before the flush finished');
       spool.sync();
       if (spool.durableSeq >= target) return;
