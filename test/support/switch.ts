@@ -1,5 +1,5 @@
 import { startKamailio, type Kamailio } from '../../collector/src/devstack/kamailio.js';
-import { startUas, type Uas } from '../../collector/src/devstack/sipp.js';
+import { startUas, type Uas, type UasOptions } from '../../collector/src/devstack/sipp.js';
 
 export interface TwoTrunkSwitch {
   kamailio: Kamailio;
@@ -9,9 +9,9 @@ export interface TwoTrunkSwitch {
   stop(): Promise<void>;
 }
 
-/** Kamailio routing round robin over two SIP trunks answered by SIPp: the softswitch of the e2e tests. */
-export async function startTwoTrunkSwitch(pingIntervalS: number): Promise<TwoTrunkSwitch> {
-  const [gatewayA, gatewayB] = await Promise.all([startUas({ name: 'gw-a' }), startUas({ name: 'gw-b' })]);
+/** Kamailio routing round robin over two SIP trunks answered by SIPp: the softswitch of the e2e tests. `gatewayBOptions` may change how B answers. */
+export async function startTwoTrunkSwitch(pingIntervalS: number, gatewayBOptions: UasOptions = {}): Promise<TwoTrunkSwitch> {
+  const [gatewayA, gatewayB] = await Promise.all([startUas({ name: 'gw-a' }), startUas({ name: 'gw-b', ...gatewayBOptions })]);
   const kamailio = await startKamailio({
     gateways: [
       { name: 'trunk-a', port: gatewayA.port, duid: 'gw-a' },

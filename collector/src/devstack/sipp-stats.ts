@@ -28,12 +28,13 @@ export interface SippStats {
   rows: number;
 }
 
-export function parseSippStatCsv(text: string): SippStatRow[] {
+/** Rows of a SIPp CSV; `keyColumn` tells its kind (the -trace_counts CSV has the same layout, keyed by CurrentTime). */
+export function parseSippStatCsv(text: string, keyColumn = 'TotalCallCreated'): SippStatRow[] {
   const lines = text.split('\n').filter((line) => line.trim() !== '');
   const header = lines[0];
   if (header === undefined) throw new Error('SIPp stat CSV is empty');
   const columns = splitRow(header);
-  if (!columns.includes('TotalCallCreated')) throw new Error(`not a SIPp stat CSV (header: ${header.slice(0, 80)}…)`);
+  if (!columns.includes(keyColumn)) throw new Error(`not a SIPp stat CSV (header: ${header.slice(0, 80)}…)`);
   return lines.slice(1).map((line, i) => {
     const cells = splitRow(line);
     if (cells.length !== columns.length) {

@@ -1,6 +1,8 @@
 // SIPp 3.6 as gateways (UAS) and as the calling side (UAC) of the devstack.
 //
-// Scenarios: sipp/uas.xml and sipp/uac.xml (Record-Route honouring; why is in each file).
+// Scenarios (why each is as it is, in the file): sipp/uas.xml and sipp/uac.xml (Record-Route
+// honouring), uas-congested.xml (503 with Q.850 cause 34), uas-ringing.xml + uac-cancel.xml
+// (callers who cancel, with a retransmitted CANCEL).
 // Everything binds 127.0.0.1 only: -i + -bind_local for SIP (without -bind_local SIPp
 // listens on all addresses), -mi/-mp for its RTP echo sockets, -ci/-cp for its UDP
 // control socket (default INADDR_ANY:8888, shared by every SIPp on the machine).
@@ -19,12 +21,29 @@ import { logTail } from './log-tail.js';
 import { freePort, freeUdpPortWithSibling } from './ports.js';
 import { spawnReady, spawnService, waitFor, type ServiceHandle } from './process.js';
 import { sipOptions } from './sip-options.js';
+import { readSippCounts, type SippCounts } from './sipp-counts.js';
 import { summarizeSippStats, type SippStats } from './sipp-stats.js';
 import { launchOnFreePorts, restartable, type Restartable } from './restartable.js';
 import { workDir } from './work-dir.js';
 
 export const SIPP_UAS_SCENARIO = fileURLToPath(new URL('./sipp/uas.xml', import.meta.url));
 export const SIPP_UAC_SCENARIO = fileURLToPath(new URL('./sipp/uac.xml', import.meta.url));
+
+const scenario = (file: string) => fileURLToPath(new URL(`./sipp/${file}`, import.meta.url));
+
+/** Gateway behaviours besides the default (answers; "busy…" users get 486). */
+export const SIPP_UAS_SCENARIOS = {
+  /** All circuits busy: every INVITE is answered 503 with Reason Q.850 cause 34. */
+  congested: scenario('uas-congested.xml'),
+  /** Rings (180) and never answers; replies 487 `holdMs` after the 200 for the caller's CANCEL. */
+  ringing: scenario('uas-ringing.xml'),
+} as const;
+
+/** Caller behaviours besides the default (calls, holds, hangs up). */
+export const SIPP_UAC_SCENARIOS = {
+  /** Cancels `holdMs` after the 180, sending its CANCEL twice (the second a retransmission). */
+  cancel: scenario('uac-cancel.xml'),
+} as const;
 
 export const SIPP_EXIT = {
   ALL_OK: 0,
@@ -57,6 +76,12 @@ export interface UasOptions {
   /** Log every SIP message with timestamps (-trace_msg) to messageLog. */
   traceMsg?: boolean;
   startTimeoutMs?: number;
+  /** Default: sipp/uas.xml. */
+  scenario?: keyof typeof SIPP_UAS_SCENARIOS;
+  /** -d: the `<pause/>` of the scenario (the ringing gateway's delay before its 487). */
+  holdMs?: number;
+  /** Keep SIPp's per-message counts (-trace_counts, a row a second), for messageCounts(). */
+  traceCounts?: boolean;
 }
 
 /** stop() makes it stop answering: Kamailio's OPTIONS probe then marks the gateway IP; restart() answers again on the same port. */
@@ -68,6 +93,8 @@ export interface Uas extends Restartable {
   logFile: string;
   errorLog: string;
   messageLog?: string | undefined;
+  /** How many of each message this run of SIPp has sent and received, as of its last -trace_counts row (one a second); needs traceCounts. */
+  messageCounts(): SippCounts;
 }
 
 export async function startUas(options: UasOptions = {}): Promise<Uas> {
@@ -81,10 +108,12 @@ export async function startUas(options: UasOptions = {}): Promise<Uas> {
 
   const launch = async (): Promise<ServiceHandle> => {
     const args = [
-      '-sf', SIPP_UAS_SCENARIO,
+      '-sf', options.scenario ? SIPP_UAS_SCENARIOS[options.scenario] : SIPP_UAS_SCENARIO,
       ...(await loopbackArgs(port)),
       '-aa', // 200 OK to OPTIONS: the dispatcher's liveness probe
       '-nostdin',
+      ...(options.holdMs === undefined ? [] : ['-d', String(options.holdMs)]),
+      ...(options.traceCounts ? ['-trace_counts', '-fd', '1'] : []),
       '-trace_err', '-error_file', errorLog,
       ...(messageLog ? ['-trace_msg', '-message_file', messageLog] : []),
     ];
@@ -108,7 +137,13 @@ export async function startUas(options: UasOptions = {}): Promise<Uas> {
     (error) => options.port === undefined && /exited \(254\)/.test(String(error)),
   );
 
-  return restartable({ port, uri: `sip:127.0.0.1:${port}`, dir, logFile, errorLog, messageLog }, first, launch, () => work.release());
+  const messageCounts = () => {
+    if (!options.traceCounts) throw new Error(`SIPp UAS ${name} was started without traceCounts`);
+    return readSippCounts(dir);
+  };
+  return restartable({ port, uri: `sip:127.0.0.1:${port}`, dir, logFile, errorLog, messageLog, messageCounts }, first, launch, () =>
+    work.release(),
+  );
 }
 
 // ---------------------------------------------------------------- UAC (callers)
@@ -118,6 +153,8 @@ export interface UacOptions {
   target: string;
   /** Total calls (-m). */
   calls: number;
+  /** Default: sipp/uac.xml. */
+  scenario?: keyof typeof SIPP_UAC_SCENARIOS;
   /** Every busyEvery-th call (the 10th, 20th, ... for 10) dials a "busy…" number, which the UAS answers 486. */
   busyEvery?: number;
   /** Explicit callee users (overrides busyEvery); "busy…" users get 486. SIPp cycles through
@@ -125,7 +162,7 @@ export interface UacOptions {
   callees?: string[];
   /** New calls per second (-r). */
   rateCps: number;
-  /** Hold time of an answered call before the BYE (-d). */
+  /** Hold time of an answered call before the BYE, or ringing time before the CANCEL (-d). */
   holdMs: number;
   /** Simultaneous calls limit (-l). Default: enough for rate × hold, at least 100. */
   maxConcurrent?: number;
@@ -142,6 +179,8 @@ export interface UacOptions {
 export interface UacResult extends SippStats {
   /** SIPp's exit code: 0 all ok, 1 some failed (see SIPP_EXIT) */
   exitCode: number;
+  /** Each scenario message sent or received, as SIPp counted them (-trace_counts), at exit. */
+  messages: SippCounts;
   /** SIPp's files; only when options.dir was given (a temp dir is removed after parsing). */
   files?: { dir: string; statFile: string; errorLog: string; messageLog?: string };
 }
@@ -198,7 +237,7 @@ export async function startUac(options: UacOptions): Promise<UacRun> {
   const maxConcurrent = options.maxConcurrent ?? Math.max(100, Math.ceil(options.rateCps * (options.holdMs / 1000 + 5)));
 
   const args = [
-    '-sf', SIPP_UAC_SCENARIO,
+    '-sf', options.scenario ? SIPP_UAC_SCENARIOS[options.scenario] : SIPP_UAC_SCENARIO,
     options.target,
     '-inf', injectionFile,
     ...(await loopbackArgs(await freePort('udp'))),
@@ -208,6 +247,7 @@ export async function startUac(options: UacOptions): Promise<UacRun> {
     '-l', String(maxConcurrent),
     '-nostdin',
     '-trace_stat', '-stf', statFile, '-fd', '1',
+    '-trace_counts',
     '-trace_err', '-error_file', errorLog,
     ...(messageLog ? ['-trace_msg', '-message_file', messageLog] : []),
   ];
@@ -222,12 +262,12 @@ export async function startUac(options: UacOptions): Promise<UacRun> {
           `\n--- tail of ${errorLog} ---\n${await logTail(errorLog, 15)}`,
       );
     }
-    const stats = summarizeSippStats(readFileSync(statFile, 'utf8'));
+    const stats = { ...summarizeSippStats(readFileSync(statFile, 'utf8')), messages: readSippCounts(dir), exitCode: code };
     if (work.owned) {
       work.release();
-      return { ...stats, exitCode: code };
+      return stats;
     }
-    return { ...stats, exitCode: code, files: { dir, statFile, errorLog, messageLog } };
+    return { ...stats, files: { dir, statFile, errorLog, messageLog } };
   });
   result.catch(() => {}); // whoever awaits it sees the error; an abandoned run must not crash the process
 

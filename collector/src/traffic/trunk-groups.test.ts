@@ -12,6 +12,7 @@ const trunk = (name: string, up: number, active: number, attempts: number, time 
     calls_attempts: attempts,
     calls_answered: attempts,
     calls_failed: 0,
+    calls_blocked: name === 'b' ? 1 : 0,
     minutes: active / 60,
   },
   time,
@@ -40,6 +41,7 @@ describe('TrunkGroups', () => {
         calls_attempts: 5,
         calls_answered: 5,
         calls_failed: 0,
+        calls_blocked: 1,
       },
     });
     // Only b reports next: a's level is kept, its counts are not added again.

@@ -49,6 +49,7 @@ export const trunkGroup: MeasurementSchema = {
     calls_attempts: 'integer',
     calls_answered: 'integer',
     calls_failed: 'integer',
+    calls_blocked: 'integer',
     minutes: 'float',
   },
   rollup: {
@@ -58,11 +59,12 @@ export const trunkGroup: MeasurementSchema = {
     calls_attempts: 'sum',
     calls_answered: 'sum',
     calls_failed: 'sum',
+    calls_blocked: 'sum',
     minutes: 'sum',
   },
 };
 
-const COUNTS = ['calls_attempts', 'calls_answered', 'calls_failed', 'minutes'] as const;
+const COUNTS = ['calls_attempts', 'calls_answered', 'calls_failed', 'calls_blocked', 'minutes'] as const;
 type Counts = Partial<Record<(typeof COUNTS)[number], number>>;
 
 /** What a member trunk last said: up or not (unknown until its status is seen), channels in use, a span's call counters. */
@@ -146,7 +148,7 @@ export class TrunkGroups {
       const counts = source.update(level, metric);
       const sums = touched.get(group) ?? {
         time: metric.time,
-        counts: { calls_attempts: 0, calls_answered: 0, calls_failed: 0, minutes: 0 },
+        counts: { calls_attempts: 0, calls_answered: 0, calls_failed: 0, calls_blocked: 0, minutes: 0 },
       };
       for (const key of COUNTS) sums.counts[key] += counts[key] ?? 0;
       sums.time = Math.max(sums.time, metric.time);

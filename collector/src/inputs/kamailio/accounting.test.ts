@@ -3,7 +3,7 @@ import { CallAccounting, type SwitchSample } from './accounting.js';
 import type { DialogStates, SwitchCounters } from './parse.js';
 
 const zeroCounters: SwitchCounters = {
-  processedDialogs: 0, failedDialogs: 0, expiredDialogs: 0, cancelRequests: 0, busyReplies: 0, unavailableReplies: 0, declineReplies: 0,
+  processedDialogs: 0, failedDialogs: 0, expiredDialogs: 0, cancelledCalls: 0, busyReplies: 0, unavailableReplies: 0, declineReplies: 0,
 };
 const idle: DialogStates = { starting: 0, connecting: 0, answering: 0, ongoing: 0 };
 

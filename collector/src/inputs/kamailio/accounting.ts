@@ -45,7 +45,7 @@ function answeredSinceStart(s: SwitchSample): number {
 }
 
 function userFailureCount(c: SwitchCounters): number {
-  return c.busyReplies + c.unavailableReplies + c.declineReplies + c.cancelRequests;
+  return c.busyReplies + c.unavailableReplies + c.declineReplies + c.cancelledCalls;
 }
 
 /**
@@ -90,7 +90,7 @@ export class CallAccounting {
       attempts: delta((c) => c.processedDialogs),
       answered,
       failed: delta((c) => c.failedDialogs),
-      cancelled: delta((c) => c.cancelRequests),
+      cancelled: delta((c) => c.cancelledCalls),
       userFailures: delta(userFailureCount),
       active,
       early: earlyCalls(sample.dialogs),

@@ -83,6 +83,7 @@ export function trunkMetric(switchName: string, time: number, g: Gateway, calls?
             calls_attempts: calls.attempts,
             calls_answered: calls.answered,
             calls_failed: calls.failed,
+            calls_blocked: calls.blocked,
             minutes: calls.minutes,
           }
         : {}),
@@ -213,7 +214,7 @@ class KamailioInput implements Input {
       : undefined;
     this.#checkpoint.write({ calls: this.#accounting.checkpoint, trunks: this.#trunkAccounting.checkpoint });
     const polled = callsMetric(this.name, time, figures);
-    const idle: TrunkFigures = { attempts: 0, answered: 0, failed: 0, active: 0, minutes: 0 };
+    const idle: TrunkFigures = { attempts: 0, answered: 0, failed: 0, blocked: 0, active: 0, minutes: 0 };
     const trunkMetrics = trunks.map((g) => trunkMetric(this.name, time, g, callsByTrunk && (callsByTrunk.get(g.uri) ?? idle)));
     if (!this.#evapi) return [polled, ...trunkMetrics];
     // Storage gets the exact polled levels; the live view gets them with later events replayed.

@@ -45,6 +45,7 @@ export const trunkStatus: MeasurementSchema = {
     calls_attempts: 'integer',
     calls_answered: 'integer',
     calls_failed: 'integer',
+    calls_blocked: 'integer',
     minutes: 'float',
   },
   rollup: {
@@ -55,6 +56,7 @@ export const trunkStatus: MeasurementSchema = {
     calls_attempts: 'sum',
     calls_answered: 'sum',
     calls_failed: 'sum',
+    calls_blocked: 'sum',
     minutes: 'sum',
   },
 };

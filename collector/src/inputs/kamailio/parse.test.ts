@@ -22,6 +22,13 @@ describe('Kamailio RPC parsers on recorded replies', () => {
     expect(counters.busyReplies).toBe(0);
   });
 
+  it('counts cancelled calls from the script statistic, else from CANCEL requests', () => {
+    const base = recorded('stats-fetch.json');
+    expect(parseSwitchCounters({ ...base, 'core.rcv_requests_cancel': '9', 'script.cancelled_calls': '4' }).cancelledCalls).toBe(4);
+    expect(parseSwitchCounters({ ...base, 'core.rcv_requests_cancel': '9' }).cancelledCalls).toBe(9);
+    expect(() => parseSwitchCounters({ ...base, 'script.cancelled_calls': '-1' })).toThrow(/script.cancelled_calls/);
+  });
+
   it('reads dlg.stats_active and core.uptime', () => {
     expect(parseDialogStates(recorded('dlg-stats-active.json'))).toEqual({ starting: 0, connecting: 0, answering: 0, ongoing: 0 });
     expect(parseUptime(recorded('core-uptime.json')).upSince).toMatch(/2026/);
@@ -61,20 +68,21 @@ describe('Kamailio RPC parsers on bad replies', () => {
 });
 
 describe('parseTrunkCounters', () => {
-  // Shape recorded from a real Kamailio 5.6.3 (htable.dump trunk_calls) after 40 calls over two trunks.
+  // Shape recorded from a real Kamailio 5.6.3 (htable.dump trunk_calls) after 40 calls over two trunks; the blocked entry added.
   const dump = [
     { entry: 21, size: 1, slot: [{ name: 'sip:127.0.0.1:51054::attempts', value: 20, type: 'int' }] },
     { entry: 28, size: 1, slot: [{ name: 'sip:127.0.0.1:51054::failed', value: 4, type: 'int' }] },
     { entry: 73, size: 2, slot: [{ name: 'sip:127.0.0.1:46249::answered', value: 20, type: 'int' }, { name: 'sip:127.0.0.1:46249::attempts', value: 20, type: 'int' }] },
     { entry: 157, size: 1, slot: [{ name: 'sip:127.0.0.1:51054::active', value: -1, type: 'int' }] },
     { entry: 245, size: 1, slot: [{ name: 'sip:127.0.0.1:51054::answered', value: 16, type: 'int' }, { name: 'unrelated', value: 'x', type: 'str' }] },
+    { entry: 250, size: 1, slot: [{ name: 'sip:127.0.0.1:51054::blocked', value: 3, type: 'int' }] },
   ];
 
   it('groups counters by gateway URI and clamps a transiently negative level', () => {
     const trunks = parseTrunkCounters(dump, 'trunk_calls');
     expect(Object.fromEntries(trunks)).toEqual({
-      'sip:127.0.0.1:51054': { attempts: 20, answered: 16, failed: 4, active: 0 },
-      'sip:127.0.0.1:46249': { attempts: 20, answered: 20, failed: 0, active: 0 },
+      'sip:127.0.0.1:51054': { attempts: 20, answered: 16, failed: 4, blocked: 3, active: 0 },
+      'sip:127.0.0.1:46249': { attempts: 20, answered: 20, failed: 0, blocked: 0, active: 0 },
     });
   });
 

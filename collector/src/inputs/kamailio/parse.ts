@@ -53,7 +53,12 @@ export interface SwitchCounters {
   failedDialogs: number;
   /** dialog:expired_dialogs, confirmed dialogs ended by timeout instead of BYE. */
   expiredDialogs: number;
-  cancelRequests: number;
+  /**
+   * Calls the caller cancelled, each counted once: script:cancelled_calls, which the script
+   * increments in its failure route (see README). Without it, core:rcv_requests_cancel, which
+   * counts CANCEL requests: a retransmitted CANCEL counts twice there.
+   */
+  cancelledCalls: number;
   busyReplies: number;
   unavailableReplies: number;
   declineReplies: number;
@@ -61,6 +66,7 @@ export interface SwitchCounters {
 
 export const STATS_FETCH_PARAMS = [
   'dialog:',
+  'script:cancelled_calls',
   'core:rcv_requests_cancel',
   'core:rcv_replies_480',
   'core:rcv_replies_486',
@@ -75,7 +81,8 @@ export function parseSwitchCounters(result: unknown): SwitchCounters {
     processedDialogs: get('dialog.processed_dialogs'),
     failedDialogs: get('dialog.failed_dialogs'),
     expiredDialogs: get('dialog.expired_dialogs'),
-    cancelRequests: get('core.rcv_requests_cancel'),
+    // stats.fetch leaves out a statistic the script does not declare
+    cancelledCalls: get(r['script.cancelled_calls'] === undefined ? 'core.rcv_requests_cancel' : 'script.cancelled_calls'),
     busyReplies: get('core.rcv_replies_486'),
     unavailableReplies: get('core.rcv_replies_480'),
     declineReplies: get('core.rcv_replies_6xx_invite'),
@@ -173,11 +180,13 @@ export interface TrunkCounters {
   attempts: number;
   answered: number;
   failed: number;
+  /** Of the failed, those the gateway refused for want of a circuit: a 503, or Q.850 cause 34 in a Reason header. */
+  blocked: number;
   /** Answered calls in progress on the trunk: its channels in use. */
   active: number;
 }
 
-const TRUNK_COUNTER_KEYS = ['attempts', 'answered', 'failed', 'active'] as const;
+const TRUNK_COUNTER_KEYS = ['attempts', 'answered', 'failed', 'blocked', 'active'] as const;
 
 /** htable.dump: `[{entry, size, slot: [{name: "<gateway URI>::<counter>", value, type}]}]`. */
 export function parseTrunkCounters(result: unknown, table: string): Map<string, TrunkCounters> {
@@ -195,7 +204,7 @@ export function parseTrunkCounters(result: unknown, table: string): Map<string, 
       const key = name.slice(split + 2) as (typeof TRUNK_COUNTER_KEYS)[number];
       if (split <= 0 || !TRUNK_COUNTER_KEYS.includes(key)) return; // other keys in the table are not ours
       const uri = name.slice(0, split);
-      const counters = trunks.get(uri) ?? { attempts: 0, answered: 0, failed: 0, active: 0 };
+      const counters = trunks.get(uri) ?? { attempts: 0, answered: 0, failed: 0, blocked: 0, active: 0 };
       // a level kept with inc/dec can dip below zero for an instant under races; never report that
       counters[key] = key === 'active' ? Math.max(0, Number(item.value) || 0) : count(item.value, m, name);
       trunks.set(uri, counters);

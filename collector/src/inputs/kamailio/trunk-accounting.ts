@@ -11,9 +11,13 @@ export interface TrunkFigures {
   attempts: number;
   answered: number;
   failed: number;
+  /** Of the failed, refused for want of a circuit (503 or Q.850 cause 34). */
+  blocked: number;
   active: number;
   minutes: number;
 }
+
+const COUNTERS = ['attempts', 'answered', 'failed', 'blocked'] as const;
 
 /**
  * Per-trunk figures between polls, on the same rules as the switch totals: differenced within
@@ -38,14 +42,17 @@ export class TrunkAccounting {
     const figures = new Map<string, TrunkFigures>();
     for (const [uri, now] of Object.entries(sample.trunks)) {
       const before = sameRun ? last.trunks[uri] : undefined;
-      const reset = before !== undefined && (now.attempts < before.attempts || now.answered < before.answered || now.failed < before.failed);
-      const base = before && !reset ? before : { attempts: 0, answered: 0, failed: 0, active: 0 };
+      // a checkpoint written before `blocked` was counted lacks it: it counts from there
+      const reset = before !== undefined && COUNTERS.some((key) => now[key] < (before[key] ?? 0));
+      const base = before && !reset ? before : undefined;
       const counted = last !== undefined; // the very first poll only sets the baseline
       const integrate = sameRun && !reset && intervalMs <= this.maxGapMs;
+      const delta = (key: (typeof COUNTERS)[number]) => (counted ? now[key] - (base?.[key] ?? 0) : 0);
       figures.set(uri, {
-        attempts: counted ? now.attempts - base.attempts : 0,
-        answered: counted ? now.answered - base.answered : 0,
-        failed: counted ? now.failed - base.failed : 0,
+        attempts: delta('attempts'),
+        answered: delta('answered'),
+        failed: delta('failed'),
+        blocked: delta('blocked'),
         active: now.active,
         minutes: integrate ? (((before?.active ?? 0) + now.active) / 2) * (intervalMs / 60_000) : 0,
       });

@@ -35,6 +35,22 @@ describe('TrafficProfileSink', () => {
     await again.stop();
   });
 
+  it('counts the attempts and blocked calls (503 / cause 34) a switch reports for the group', async () => {
+    const sink = new TrafficProfileSink(join(mkdtempSync(join(tmpdir(), 'cb-traffic-')), 'traffic.json'));
+    await sink.start();
+    const now = Math.floor(Date.now() / 900_000) * 900_000;
+    const counts = (time: number, calls_attempts: number, calls_blocked: number) => ({
+      ...point(time, 0),
+      fields: { calls_attempts, calls_blocked },
+    });
+    sink.write([counts(now, 10, 3), counts(now + 1000, 5, 0), counts(now + 900_000, 4, 4)]);
+    expect(sink.calls('g')).toEqual([
+      { start: now, attempts: 15, blocked: 3 },
+      { start: now + 900_000, attempts: 4, blocked: 4 },
+    ]);
+    await sink.stop();
+  });
+
   it('forgets quarter hours older than it keeps', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cb-traffic-')), 'traffic.json');
     const sink = new TrafficProfileSink(file, { keepDays: 1 });

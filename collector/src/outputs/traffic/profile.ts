@@ -103,6 +103,9 @@ export class TrafficProfileSink implements Sink {
     if (typeof minutes === 'number' && minutes > 0) add(this.#profiles.minutes, group, quarterOf(m.time), minutes);
     const attempts = m.fields.calls_attempts;
     if (typeof attempts === 'number' && attempts > 0) add(this.#profiles.attempts, group, quarterOf(m.time), attempts);
+    // a SIP trunk's 503 / cause 34 replies, counted by the switch (the Kamailio input's calls_blocked)
+    const blocked = m.fields.calls_blocked;
+    if (typeof blocked === 'number' && blocked > 0) add(this.#profiles.blocked, group, quarterOf(m.time), blocked);
   }
 
   #call(m: Metric): void {
