@@ -54,6 +54,31 @@ describe('buildLinksView', () => {
     expect(old.tiles[0]!.state).toBe('down');
   });
 
+  it('dates a tile by the sample that decides its state, never by a fresher field beside it', () => {
+    // A state from 10 minutes ago next to a latency from a second ago (another query, another selector): stale, not ok.
+    const model = buildLinksView(
+      input({
+        frames: [trunk('ss1', 'a', 'state', 'up', NOW - 600_000), trunk('ss1', 'a', 'latency_avg_ms', 4, NOW - 1000)],
+      })
+    );
+    expect([model.tiles[0]!.state, model.tiles[0]!.reason]).toEqual(['stale', 'no update for 600 s']);
+    // A newer `up` than `state` decides, with its own time.
+    const upNewer = buildLinksView(
+      input({ frames: [trunk('ss1', 'a', 'state', 'up', NOW - 600_000), trunk('ss1', 'a', 'up', 0, NOW - 1000)] })
+    );
+    expect([upNewer.tiles[0]!.state, upNewer.tiles[0]!.reason]).toEqual(['down', 'not answering OPTIONS']);
+    // Rows of a multi-selector query carry the range start, never later than the sample: they err towards stale only.
+    const rangeStart = NOW - 600_000;
+    const multi = buildLinksView(
+      input({
+        frames: ['state', 'up', 'latency_avg_ms'].map((f) =>
+          trunk('ss1', 'a', f, f === 'state' ? 'up' : 1, rangeStart)
+        ),
+      })
+    );
+    expect(multi.tiles[0]!.state).toBe('stale');
+  });
+
   it('turns every tile stale when the live link is silent, and reports nodata without links', () => {
     const model = buildLinksView(input({ frames: [trunk('ss1', 'a', 'state', 'up')], liveSilent: true }));
     expect(model.tiles[0]!.state).toBe('stale');

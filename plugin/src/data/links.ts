@@ -79,22 +79,31 @@ function latestPerLink(series: MetricSeries[]): Map<string, Latest> {
   return links;
 }
 
+/** The link's up/down state and when it was sampled: from `state`, or `up` when that is newer or alone. */
+function stateOf(link: Latest): { state: string | undefined; time: number } {
+  const stateTime = typeof link.fields.state === 'string' ? link.fieldTimes.state! : -Infinity;
+  const upTime = link.fields.up === 1 || link.fields.up === 0 ? link.fieldTimes.up! : -Infinity;
+  if (stateTime === -Infinity && upTime === -Infinity) {
+    return { state: undefined, time: link.time };
+  }
+  return stateTime >= upTime
+    ? { state: link.fields.state as string, time: stateTime }
+    : { state: link.fields.up === 1 ? 'up' : 'down', time: upTime };
+}
+
+/**
+ * Age is that of the sample that decides the state, not of the newest field: a fresh latency next to
+ * a state from ten minutes ago (another query, another selector) must not make the old state look live.
+ */
 function classify(link: Latest, input: LinksInput): { state: LinkState; reason: string } {
-  const age = input.now - link.time;
-  if (!Number.isFinite(link.time) || age > input.staleAfterMs || input.liveSilent) {
+  const { state, time } = stateOf(link);
+  const age = input.now - time;
+  if (!Number.isFinite(time) || age > input.staleAfterMs || input.liveSilent) {
     return {
       state: 'stale',
       reason: Number.isFinite(age) ? `no update for ${Math.round(age / 1000)} s` : 'no timestamp',
     };
   }
-  const state =
-    typeof link.fields.state === 'string'
-      ? link.fields.state
-      : link.fields.up === 1
-        ? 'up'
-        : link.fields.up === 0
-          ? 'down'
-          : undefined;
   if (state === 'down') {
     return { state: 'down', reason: 'not answering OPTIONS' };
   }
