@@ -39,11 +39,26 @@ interface ShardRun {
 
 async function runShards(count: number, cyclesWanted: number): Promise<ShardRun[]> {
   const { file, credentials } = inventory();
-  const config = snmpInput.configSchema.parse({ type: 'snmp', name: 'iads', interval: '1s', timeout: '1s', retries: 1, credentials, inventory: file });
+  const config = snmpInput.configSchema.parse({
+    type: 'snmp',
+    name: 'iads',
+    interval: '1s',
+    timeout: '1s',
+    retries: 1,
+    credentials,
+    inventory: file,
+  });
   const runs: ShardRun[] = [];
   for (let k = 1; k <= count; k++) {
     const shard: Shard = parseShard(`${k}/${count}`);
-    const input = snmpInput.create(config, { log: memoryLogger().log, stateDir: '/tmp', timezone: 'UTC', registry: new Registry(), flush: async () => {}, shard }) as SnmpInput;
+    const input = snmpInput.create(config, {
+      log: memoryLogger().log,
+      stateDir: '/tmp',
+      timezone: 'UTC',
+      registry: new Registry(),
+      flush: async () => {},
+      shard,
+    }) as SnmpInput;
     runs.push({ input, cycles: [], polled: new Map() });
   }
   await Promise.all(
@@ -51,7 +66,8 @@ async function runShards(count: number, cyclesWanted: number): Promise<ShardRun[
       run.input.start((batch: readonly Metric[]) => {
         for (const m of batch) {
           if (m.measurement === 'snmp_cycle') run.cycles.push(m.fields as Record<string, number>);
-          if (m.measurement === 'snmp_device' && m.fields.up === 1) run.polled.set(m.tags.device!, (run.polled.get(m.tags.device!) ?? 0) + 1);
+          if (m.measurement === 'snmp_device' && m.fields.up === 1)
+            run.polled.set(m.tags.device!, (run.polled.get(m.tags.device!) ?? 0) + 1);
         }
       }),
     ),
@@ -81,7 +97,13 @@ describe('collectors sharded over one inventory (--shard K/N)', () => {
         let polled = 0;
         for (const run of runs) {
           const stats = run.cycles[cycle]!;
-          expect(stats).toMatchObject({ targets: run.input.targets.length, polled: run.input.targets.length, ok: run.input.targets.length, skipped: 0, timeouts: 0 });
+          expect(stats).toMatchObject({
+            targets: run.input.targets.length,
+            polled: run.input.targets.length,
+            ok: run.input.targets.length,
+            skipped: 0,
+            timeouts: 0,
+          });
           polled += stats.polled!;
         }
         expect(polled).toBe(DEVICES);

@@ -1,7 +1,7 @@
 // Process entry for the SNMP benchmark's poller: the real snmp input (its own scheduler, the
 // light iad profile, metrics built and emitted) polling N simulated IADs for a while, then one
 // JSON line with what it did. CPU and RSS are read from outside (/proc), as for snmp_exporter.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
@@ -28,9 +28,12 @@ function benchConfig(dir: string) {
   const inventory = join(dir, 'iads.csv');
   const lines = ['device,address,credentials,region,role,wan_if_index'];
   const credentials: Record<string, unknown> = {};
+  const secrets = join(dir, 'secrets');
+  mkdirSync(secrets);
   for (let i = 1; i <= args.devices; i++) {
-    process.env[`CALLBOARD_BENCH_C${i}`] = `${args.community}-${i}`;
-    credentials[`c${i}`] = { community: { env: `CALLBOARD_BENCH_C${i}` } };
+    // Secret files, not 60,000 environment variables (each setenv scans the whole environment).
+    writeFileSync(join(secrets, `c${i}`), `${args.community}-${i}`);
+    credentials[`c${i}`] = { community: { file: join(secrets, `c${i}`) } };
     lines.push(`iad-${i},127.0.0.1:${args.port},c${i},r${i % 10},iad,2`);
   }
   writeFileSync(inventory, `${lines.join('\n')}\n`);

@@ -50,13 +50,13 @@ export const DEFAULT_STEPS: readonly SnmpBenchStep[] = [
   { devices: 2_000, intervalMs: 1_000 },
   { devices: 4_000, intervalMs: 1_000 },
   { devices: 60_000, intervalMs: 15_000 },
-  // V8 lets its heap grow with the allocation rate (live heap ~150 MB at 60,000 targets); a cap
-  // at about twice the live heap makes it collect sooner: the RSS goal, at no cost in CPU here.
-  { devices: 60_000, intervalMs: 15_000, nodeFlags: ['--max-old-space-size=320'], collectorOnly: true },
 ];
 
 function spawnTs(entry: string, args: string[], nodeFlags: readonly string[] = []): { child: ChildProcess; lines: AsyncIterator<string> } {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', fileURLToPath(new URL(entry, import.meta.url)), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', fileURLToPath(new URL(entry, import.meta.url)), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   return { child, lines };
 }
@@ -77,14 +77,36 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 async function startSimulator(devices: number, portPerDevice: boolean, recording: string) {
-  const sim = spawnTs('./snmp-sim-main.ts', ['--snmprec', recording, '--listen', '127.0.0.1:0', '--devices', String(devices), '--json', ...(portPerDevice ? ['--port-per-device'] : [])]);
+  const sim = spawnTs('./snmp-sim-main.ts', [
+    '--snmprec',
+    recording,
+    '--listen',
+    '127.0.0.1:0',
+    '--devices',
+    String(devices),
+    '--json',
+    ...(portPerDevice ? ['--port-per-device'] : []),
+  ]);
   const ready = await nextJson<{ port: number; devicePorts: number[] }>(sim.lines, 'SNMP simulator');
   return { ...ready, child: sim.child };
 }
 
 async function measureCallboard(step: SnmpBenchStep, cycles: number, recording: string): Promise<SnmpBenchRow> {
   const sim = await startSimulator(step.devices, false, recording);
-  const poller = spawnTs('./snmp-poller-main.ts', [JSON.stringify({ port: sim.port, community: COMMUNITY, devices: step.devices, intervalMs: step.intervalMs, durationMs: (cycles + 1) * step.intervalMs + 300, maxInFlight: 2000 })], step.nodeFlags);
+  const poller = spawnTs(
+    './snmp-poller-main.ts',
+    [
+      JSON.stringify({
+        port: sim.port,
+        community: COMMUNITY,
+        devices: step.devices,
+        intervalMs: step.intervalMs,
+        durationMs: (cycles + 1) * step.intervalMs + 300,
+        maxInFlight: 500,
+      }),
+    ],
+    step.nodeFlags,
+  );
   try {
     const { started } = await nextJson<{ started: number }>(poller.lines, 'poller');
     await sleep(Math.max(0, started + step.intervalMs + 100 - Date.now()));
@@ -165,7 +187,16 @@ async function measureExporter(step: SnmpBenchStep, cycles: number, recording: s
   }
 }
 
-function row(poller: string, step: SnmpBenchStep, finished: number, ok: number, cpu: number, seconds: number, rssPeakMb: number, simCpu: number): SnmpBenchRow {
+function row(
+  poller: string,
+  step: SnmpBenchStep,
+  finished: number,
+  ok: number,
+  cpu: number,
+  seconds: number,
+  rssPeakMb: number,
+  simCpu: number,
+): SnmpBenchRow {
   return {
     poller,
     devices: step.devices,
@@ -188,7 +219,9 @@ export async function measureSnmpPolling(options: SnmpBenchOptions = {}): Promis
   const log = options.log ?? (() => {});
   const rows: SnmpBenchRow[] = [];
   for (const step of steps) {
-    log(`  callboard${step.nodeFlags?.length ? ` (node ${step.nodeFlags.join(' ')})` : ''}: ${step.devices} IADs every ${step.intervalMs / 1000} s …`);
+    log(
+      `  callboard${step.nodeFlags?.length ? ` (node ${step.nodeFlags.join(' ')})` : ''}: ${step.devices} IADs every ${step.intervalMs / 1000} s …`,
+    );
     rows.push(await measureCallboard(step, cycles, recording));
     if (!step.collectorOnly && step.devices <= (options.exporterMaxDevices ?? 4_000)) {
       log(`  snmp_exporter: ${step.devices} IADs every ${step.intervalMs / 1000} s …`);

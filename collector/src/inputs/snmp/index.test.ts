@@ -8,17 +8,29 @@ import type { InterfaceSample } from './poll-result.js';
 import { interfaceFields, newRateState, pollMetrics } from './to-metrics.js';
 
 describe('snmp config', () => {
-  it('takes timeout and retries per inventory row (CSV or YAML), else the input\'s', () => {
+  it("takes timeout and retries per inventory row (CSV or YAML), else the input's", () => {
     const dir = mkdtempSync(join(tmpdir(), 'callboard-snmp-row-'));
-    writeFileSync(join(dir, 'iads.csv'), 'device,address,role,timeout,retries\nslow-iad,10.1.0.1,iad,3s,0\nplain-iad,10.1.0.2,iad,,\nms-iad,10.1.0.3,iad,2500,4\n');
-    const config = snmpInput.configSchema.parse({ type: 'snmp', name: 'iads', timeout: '800ms', retries: 2, inventory: join(dir, 'iads.csv'), targets: [{ device: 'core1', address: '10.0.0.1', timeout: '5s' }] });
+    writeFileSync(
+      join(dir, 'iads.csv'),
+      'device,address,role,timeout,retries\nslow-iad,10.1.0.1,iad,3s,0\nplain-iad,10.1.0.2,iad,,\nms-iad,10.1.0.3,iad,2500,4\n',
+    );
+    const config = snmpInput.configSchema.parse({
+      type: 'snmp',
+      name: 'iads',
+      timeout: '800ms',
+      retries: 2,
+      inventory: join(dir, 'iads.csv'),
+      targets: [{ device: 'core1', address: '10.0.0.1', timeout: '5s' }],
+    });
     const byId = new Map(buildTargets(config).map((t) => [t.id, t.snmp]));
     expect(byId.get('slow-iad')).toMatchObject({ timeoutMs: 3000, retries: 0 });
     expect(byId.get('plain-iad')).toMatchObject({ timeoutMs: 800, retries: 2 });
     expect(byId.get('ms-iad')).toMatchObject({ timeoutMs: 2500, retries: 4 });
     expect(byId.get('core1')).toMatchObject({ timeoutMs: 5000, retries: 2 });
     writeFileSync(join(dir, 'bad.csv'), 'device,address,timeout\nx,10.0.0.9,soon\n');
-    expect(() => buildTargets(snmpInput.configSchema.parse({ type: 'snmp', name: 'iads', inventory: join(dir, 'bad.csv') }))).toThrow(/bad\.csv: row 1: timeout: expected a duration/);
+    expect(() => buildTargets(snmpInput.configSchema.parse({ type: 'snmp', name: 'iads', inventory: join(dir, 'bad.csv') }))).toThrow(
+      /bad\.csv: row 1: timeout: expected a duration/,
+    );
   });
 
   it('resolves credentials from secrets and builds targets with bounded tags', () => {
@@ -30,7 +42,15 @@ describe('snmp config', () => {
       name: 'core',
       credentials: {
         default: { community: { env: 'CALLBOARD_TEST_SNMP_COMMUNITY' } },
-        v3: { version: '3', v3: { user: 'nocv3', authProtocol: 'sha256', authKey: { env: 'CALLBOARD_TEST_SNMP_AUTH' }, privKey: { env: 'CALLBOARD_TEST_SNMP_PRIV' } } },
+        v3: {
+          version: '3',
+          v3: {
+            user: 'nocv3',
+            authProtocol: 'sha256',
+            authKey: { env: 'CALLBOARD_TEST_SNMP_AUTH' },
+            privKey: { env: 'CALLBOARD_TEST_SNMP_PRIV' },
+          },
+        },
       },
       targets: [
         { device: 'gw1', address: '10.0.0.1', region: 'east', role: 'voice-gateway' },
@@ -41,8 +61,21 @@ describe('snmp config', () => {
     // secrets never print
     expect(JSON.stringify(config)).not.toContain('s3cret');
     const [gw, core] = buildTargets(config);
-    expect(gw).toMatchObject({ id: 'gw1', profiles: ['auto'], tags: { device: 'gw1', region: 'east', role: 'voice-gateway' }, snmp: { host: '10.0.0.1', port: 161, version: '2c', community: 's3cret' } });
-    expect(core).toMatchObject({ profiles: ['if-mib', 'cisco-cpu-mem'], tags: { device: 'core1' }, snmp: { port: 1161, version: '3', v3: { user: 'nocv3', level: 'authPriv', authProtocol: 'sha256', authKey: 'auth-pass', privProtocol: 'aes', privKey: 'priv-pass' } } });
+    expect(gw).toMatchObject({
+      id: 'gw1',
+      profiles: ['auto'],
+      tags: { device: 'gw1', region: 'east', role: 'voice-gateway' },
+      snmp: { host: '10.0.0.1', port: 161, version: '2c', community: 's3cret' },
+    });
+    expect(core).toMatchObject({
+      profiles: ['if-mib', 'cisco-cpu-mem'],
+      tags: { device: 'core1' },
+      snmp: {
+        port: 1161,
+        version: '3',
+        v3: { user: 'nocv3', level: 'authPriv', authProtocol: 'sha256', authKey: 'auth-pass', privProtocol: 'aes', privKey: 'priv-pass' },
+      },
+    });
   });
 
   it('refuses a community written in the config, unknown profiles, unknown keys and no targets', () => {
@@ -54,7 +87,11 @@ describe('snmp config', () => {
   });
 
   it('refuses a target naming credentials that do not exist', () => {
-    const config = snmpInput.configSchema.parse({ type: 'snmp', name: 'x', targets: [{ device: 'a', address: '10.0.0.1', credentials: 'missing' }] });
+    const config = snmpInput.configSchema.parse({
+      type: 'snmp',
+      name: 'x',
+      targets: [{ device: 'a', address: '10.0.0.1', credentials: 'missing' }],
+    });
     expect(() => buildTargets(config)).toThrow('no credentials named "missing"');
   });
 });
@@ -63,9 +100,16 @@ describe('example config', () => {
   it('collector/examples/snmp.yaml: both inputs parse, the IADs come from the inventory file', () => {
     for (const name of ['SNMP_COMMUNITY', 'SNMP_IAD_COMMUNITY', 'SNMP_V3_AUTH', 'SNMP_V3_PRIV']) process.env[name] ??= `example-${name}`;
     // snmp.yaml.next until the input is registered (the config test loads every examples/*.yaml)
-    const file = [new URL('../../../examples/snmp.yaml', import.meta.url), new URL('../../../examples/snmp.yaml.next', import.meta.url)].find((f) => existsSync(f))!;
+    const file = [
+      new URL('../../../examples/snmp.yaml', import.meta.url),
+      new URL('../../../examples/snmp.yaml.next', import.meta.url),
+    ].find((f) => existsSync(f))!;
     const example = parseYaml(readFileSync(file, 'utf8')) as { inputs: { type: string; inventory?: string }[] };
-    const [core, iads] = example.inputs.map((raw) => snmpInput.configSchema.parse(raw.inventory ? { ...raw, inventory: new URL(`../../../../${raw.inventory}`, import.meta.url).pathname } : raw));
+    const [core, iads] = example.inputs.map((raw) =>
+      snmpInput.configSchema.parse(
+        raw.inventory ? { ...raw, inventory: new URL(`../../../../${raw.inventory}`, import.meta.url).pathname } : raw,
+      ),
+    );
     expect(buildTargets(core!).map((t) => t.id)).toEqual(['core1-nyc', 'gw1-nyc']);
     const targets = buildTargets(iads!);
     expect(targets.map((t) => [t.id, t.profiles, t.tags.customer, t.device.profileState.iad])).toEqual([
@@ -93,7 +137,12 @@ describe('interface metrics', () => {
   it('gives bits/s and utilisation % of the line rate', () => {
     const state = newRateState();
     interfaceFields(state, iface(0n), 0, false);
-    expect(interfaceFields(state, iface(62_500n), 1000, false)).toMatchObject({ in_bps: 500_000, in_util_pct: 50, oper_status: 1, speed_bps: 1e6 });
+    expect(interfaceFields(state, iface(62_500n), 1000, false)).toMatchObject({
+      in_bps: 500_000,
+      in_util_pct: 50,
+      oper_status: 1,
+      speed_bps: 1e6,
+    });
   });
 
   it('leaves the rate out when ifCounterDiscontinuityTime changed or the device rebooted', () => {
@@ -106,7 +155,13 @@ describe('interface metrics', () => {
 
   it('flags a reboot from sysUpTime going backwards, on the device row', () => {
     const state = newRateState();
-    const result = (ticks: number) => ({ device: { sysName: '', sysDescr: '', sysObjectID: '', vendor: 'other' as const, profiles: [], uptimeTicks: ticks }, interfaces: [iface(BigInt(ticks) * 100n)], cpu: [], memory: [], ipsla: [] });
+    const result = (ticks: number) => ({
+      device: { sysName: '', sysDescr: '', sysObjectID: '', vendor: 'other' as const, profiles: [], uptimeTicks: ticks },
+      interfaces: [iface(BigInt(ticks) * 100n)],
+      cpu: [],
+      memory: [],
+      ipsla: [],
+    });
     pollMetrics(result(5000), state, { device: 'a' }, 0, 1);
     const after = pollMetrics(result(100), state, { device: 'a' }, 1000, 1);
     expect(after[0]!.fields).toMatchObject({ up: 1, rebooted: 1, uptime_s: 1 });

@@ -171,7 +171,7 @@ export function buildTargets(config: SnmpConfig, shard?: Shard): PollTarget[] {
 }
 
 /** Emitting every poll's metrics separately would cost a pipeline call per poll; batch them. */
-const FLUSH_MS = 200;
+const FLUSH_MS = 50;
 
 export class SnmpInput implements Input {
   readonly type = 'snmp';

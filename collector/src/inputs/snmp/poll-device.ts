@@ -4,7 +4,7 @@
 import { SYSTEM_OIDS, autoProfiles, identify, type DeviceIdentity } from './detect.js';
 import type { PollResult } from './poll-result.js';
 import { PROFILES } from './profiles/index.js';
-import type { ProfileState, Reader } from './profiles/profile.js';
+import type { Profile, ProfileState, Reader } from './profiles/profile.js';
 import { num } from './profiles/profile.js';
 import { SnmpError, type SnmpClient, type SnmpTarget } from './session.js';
 
@@ -94,14 +94,16 @@ export async function pollDevice(
     uptimeTicks = first.uptimeTicks;
   }
   const identity = state.identity;
-  const names = profiles.includes('auto') ? autoProfiles(identity) : [...profiles];
-  const selected = names.map((n) => PROFILES[n]).filter((p) => p !== undefined);
+  const names = profiles.includes('auto') ? autoProfiles(identity) : profiles;
+  const selected = profilesNamed(names);
   if (uptimeTicks === undefined && !selected.some((p) => p.readsUptime)) {
     uptimeTicks = num((await reader.get([SYSTEM_OIDS.sysUpTime]))[0]);
   }
-  const result: PollResult = { device: { ...identity, profiles: names }, interfaces: [], cpu: [], memory: [], ipsla: [] };
+  const pollOne = (p: Profile) => p.poll(reader, identity, (state.profileState[p.name] ??= {}));
+  // One profile (every IAD): no allSettled array and promises per poll.
+  const outputs = selected.length === 1 ? [await settle(pollOne(selected[0]!))] : await Promise.allSettled(selected.map(pollOne));
+  const result: PollResult = { device: { ...identity, profiles: [...names] }, interfaces: [], cpu: [], memory: [], ipsla: [] };
   const errors: DevicePollOutcome['errors'] = [];
-  const outputs = await Promise.allSettled(selected.map((p) => p.poll(reader, identity, (state.profileState[p.name] ??= {}))));
   outputs.forEach((outcome, i) => {
     if (outcome.status === 'rejected') {
       const error = outcome.reason;
@@ -124,6 +126,20 @@ export async function pollDevice(
   for (const i of result.interfaces) rememberName(state, i.ifIndex, i.ifName);
   for (const span of result.ds1 ?? []) rememberName(state, span.ifIndex, span.span);
   return { result, errors };
+}
+
+const settle = <T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> =>
+  promise.then(
+    (value) => ({ status: 'fulfilled', value }),
+    (reason: unknown) => ({ status: 'rejected', reason }),
+  );
+
+/** Profiles by name list; the lists are shared between targets (see buildTargets), so this is looked up, not rebuilt, per poll. */
+const PROFILE_LISTS = new WeakMap<readonly string[], readonly Profile[]>();
+function profilesNamed(names: readonly string[]): readonly Profile[] {
+  let list = PROFILE_LISTS.get(names);
+  if (!list) PROFILE_LISTS.set(names, (list = names.map((n) => PROFILES[n]).filter((p) => p !== undefined)));
+  return list;
 }
 
 function rememberName(state: DeviceState, ifIndex: number, name: string): void {

@@ -195,12 +195,13 @@ export class SnmpClient {
   constructor(private readonly sockets = 4) {}
 
   /** GET of up to a PDU's worth of OIDs; a missing object (noSuch*) comes back as undefined. */
-  async get(target: SnmpTarget, oids: readonly string[]): Promise<(Varbind | undefined)[]> {
-    const raw = await this.#request(target, oids[0] ?? '', (s, cb) => s.get([...oids], cb as never));
-    const list = raw as RawVarbind[];
-    if (list.length !== oids.length)
-      throw new SnmpError('invalid', targetName(target), oids[0] ?? '', `asked ${oids.length} OIDs, got ${list.length}`);
-    return list.map((vb) => convertVarbind(vb, targetName(target)));
+  get(target: SnmpTarget, oids: readonly string[]): Promise<(Varbind | undefined)[]> {
+    return this.#request(target, oids[0] ?? '', (s, cb) => s.get(oids as string[], cb as never)).then((raw) => {
+      const list = raw as RawVarbind[];
+      if (list.length !== oids.length)
+        throw new SnmpError('invalid', targetName(target), oids[0] ?? '', `asked ${oids.length} OIDs, got ${list.length}`);
+      return list.map((vb) => convertVarbind(vb, targetName(target)));
+    });
   }
 
   /**
@@ -238,25 +239,31 @@ export class SnmpClient {
     this.#v3.clear();
   }
 
-  async #request(
+  /**
+   * One request with its retries, as one promise and one callback per attempt: thousands are in
+   * flight at once, and under load they live long enough to be promoted, so they stay small.
+   * net-snmp reads the pooled session's target synchronously in send(), so each attempt sets it again.
+   */
+  #request(
     target: SnmpTarget,
     oid: string,
     send: (s: PooledSession, cb: (e: Error | null, vb?: unknown[]) => void) => void,
   ): Promise<unknown[]> {
-    if (this.#closed) throw new SnmpError('transport', targetName(target), oid, 'client closed');
-    let lastError: unknown;
-    for (let attempt = 0; attempt <= target.retries; attempt++) {
-      try {
-        return await new Promise<unknown[]>((resolve, reject) => {
-          const session = this.#sessionFor(target);
-          send(session, (error, varbinds) => (error ? reject(error) : resolve(varbinds ?? [])));
+    if (this.#closed) return Promise.reject(new SnmpError('transport', targetName(target), oid, 'client closed'));
+    return new Promise<unknown[]>((resolve, reject) => {
+      let attempt = 0;
+      const once = () =>
+        send(this.#sessionFor(target), (error, varbinds) => {
+          if (!error) return resolve(varbinds ?? []);
+          // Only a timeout is worth asking again; an agent's error answer will not change.
+          if (error instanceof lib.RequestTimedOutError && attempt++ < target.retries && !this.#closed) return once();
+          reject(this.#failure(target, oid, error));
         });
-      } catch (error) {
-        lastError = error;
-        // Only a timeout is worth asking again; an agent's error answer will not change.
-        if (!(error instanceof lib.RequestTimedOutError)) break;
-      }
-    }
+      once();
+    });
+  }
+
+  #failure(target: SnmpTarget, oid: string, lastError: unknown): SnmpError {
     const kind: SnmpErrorKind =
       lastError instanceof lib.RequestTimedOutError
         ? 'timeout'
@@ -265,7 +272,7 @@ export class SnmpClient {
           : lastError instanceof snmp.ResponseInvalidError
             ? 'invalid'
             : 'transport';
-    throw new SnmpError(kind, targetName(target), oid, lastError instanceof Error ? lastError.message : String(lastError));
+    return new SnmpError(kind, targetName(target), oid, lastError instanceof Error ? lastError.message : String(lastError));
   }
 
   #sessionFor(target: SnmpTarget): PooledSession {

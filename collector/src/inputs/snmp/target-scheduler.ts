@@ -104,7 +104,8 @@ export class TargetScheduler<T extends { readonly id: string }> {
   /** The previous cycle while its last polls finish. */
   #closing?: Cycle;
   #timer?: NodeJS.Timeout;
-  #settled = new Set<Promise<void>>();
+  /** Resolves stop() once the last poll in flight is done. */
+  #idle?: () => void;
 
   constructor(
     targets: readonly T[],
@@ -206,7 +207,8 @@ export class TargetScheduler<T extends { readonly id: string }> {
     clearInterval(this.#timer);
     this.#timer = undefined;
     for (const { index } of this.#queue.splice(0)) this.#flags[index]! &= ~QUEUED;
-    await Promise.allSettled([...this.#settled]);
+    if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
+    this.#idle = undefined;
   }
 
   #tick(now: number): void {
@@ -265,52 +267,57 @@ export class TargetScheduler<T extends { readonly id: string }> {
   }
 
   #run(index: number, cycle: Cycle): void {
-    const target = this.#targets[index]!;
     this.#flags[index]! |= IN_FLIGHT;
     this.#inFlight++;
     cycle.running++;
     cycle.stats.polled++;
     const started = performance.now();
-    const done = this.poll(target, index)
-      .catch((error: unknown): PollOutcome => ({ result: 'error', message: error instanceof Error ? error.message : String(error) }))
-      .then((outcome) => {
-        const ms = performance.now() - started;
-        const now = Date.now();
-        this.#lastPoll[index] = ms;
-        if (outcome.result === 'ok') {
-          cycle.stats.ok++;
-          cycle.lastOkMs = Math.max(cycle.lastOkMs, now);
-          this.#lastOk[index] = now;
-          this.#timeouts[index] = 0;
-          this.#flags[index]! &= ~UNREACHABLE;
-          this.#unreachableSince[index] = NaN;
-          this.#errors.delete(index);
-        } else {
-          this.#errors.set(index, outcome.message);
-          if (outcome.result === 'timeout') {
-            cycle.stats.timeouts++;
-            const timeouts = Math.min(this.#timeouts[index]! + 1, 0xffff);
-            this.#timeouts[index] = timeouts;
-            const beyond = timeouts - this.options.unreachableAfter;
-            if (beyond >= 0) {
-              if (!this.isUnreachable(index)) this.#unreachableSince[index] = now;
-              this.#flags[index]! |= UNREACHABLE;
-              this.#backoffUntil[index] = now + Math.min(this.options.intervalMs * 2 ** Math.min(beyond, 30), this.options.maxBackoffMs);
-            }
-          } else cycle.stats.errors++;
+    // One reaction per poll (not a catch/then/finally chain): a poll waiting for its answer
+    // holds as little as possible, since under load it lives long enough to be promoted.
+    this.poll(this.#targets[index]!, index).then(
+      (outcome) => this.#done(index, cycle, started, outcome),
+      (error: unknown) =>
+        this.#done(index, cycle, started, { result: 'error', message: error instanceof Error ? error.message : String(error) }),
+    );
+  }
+
+  #done(index: number, cycle: Cycle, started: number, outcome: PollOutcome): void {
+    const ms = performance.now() - started;
+    const now = Date.now();
+    this.#lastPoll[index] = ms;
+    if (outcome.result === 'ok') {
+      cycle.stats.ok++;
+      cycle.lastOkMs = Math.max(cycle.lastOkMs, now);
+      this.#lastOk[index] = now;
+      this.#timeouts[index] = 0;
+      this.#flags[index]! &= ~UNREACHABLE;
+      this.#unreachableSince[index] = NaN;
+      this.#errors.delete(index);
+    } else {
+      this.#errors.set(index, outcome.message);
+      if (outcome.result === 'timeout') {
+        cycle.stats.timeouts++;
+        const timeouts = Math.min(this.#timeouts[index]! + 1, 0xffff);
+        this.#timeouts[index] = timeouts;
+        const beyond = timeouts - this.options.unreachableAfter;
+        if (beyond >= 0) {
+          if (!this.isUnreachable(index)) this.#unreachableSince[index] = now;
+          this.#flags[index]! |= UNREACHABLE;
+          this.#backoffUntil[index] = now + Math.min(this.options.intervalMs * 2 ** Math.min(beyond, 30), this.options.maxBackoffMs);
         }
-        this.hooks.onPolled?.(target, outcome, ms);
-      })
-      .finally(() => {
-        this.#flags[index]! &= ~IN_FLIGHT;
-        this.#inFlight--;
-        cycle.running--;
-        cycle.lastDoneMs = Math.max(cycle.lastDoneMs, Date.now());
-        if (cycle.closed && cycle.running === 0 && !cycle.reported) this.#report(cycle);
-        this.#settled.delete(done);
-        this.#pump();
-      });
-    this.#settled.add(done);
+      } else cycle.stats.errors++;
+    }
+    try {
+      this.hooks.onPolled?.(this.#targets[index]!, outcome, ms);
+    } finally {
+      this.#flags[index]! &= ~IN_FLIGHT;
+      this.#inFlight--;
+      cycle.running--;
+      cycle.lastDoneMs = Math.max(cycle.lastDoneMs, Date.now());
+      if (cycle.closed && cycle.running === 0 && !cycle.reported) this.#report(cycle);
+      if (this.#inFlight === 0) this.#idle?.();
+      this.#pump();
+    }
   }
 
   #pump(): void {
