@@ -1,5 +1,5 @@
 import type { LegBillable } from './formats/index.js';
-import type { CallRecord, CdrRow, Disposition } from './record.js';
+import { callShape, type CallRecord, type CdrRow, type Disposition } from './record.js';
 
 /**
  * Merges the legs of one call (rows sharing a leg key: Asterisk linkedid, FreeSWITCH uuid/bleg_uuid)
@@ -15,6 +15,9 @@ interface OpenCall {
 }
 
 export type AssemblerState = CdrRow[][];
+
+/** The rows of a closed call: none (an empty array shared by all, never written to). */
+const CLOSED: CdrRow[] = [];
 
 const PRECEDENCE: Record<Disposition, number> = { answered: 3, busy: 2, failed: 1, no_answer: 0 };
 
@@ -64,6 +67,8 @@ export class CallAssembler {
       this.#head += 1;
       for (const k of call.keys) this.#byKey.delete(k);
       out.push(this.#merge(call.rows));
+      // Closed calls wait in the queue until it is compacted: they must not keep their rows alive.
+      call.rows = CLOSED;
     }
     if (this.#head > 1024 && this.#head * 2 > queue.length) {
       this.#queue = queue.slice(this.#head);
@@ -116,37 +121,41 @@ export class CallAssembler {
     // A row is a CallRecord already (its legKeys are simply not read any more).
     if (rows.length === 1) return rows[0]!;
     const sum = this.billable() === 'sum';
-    // The caller's leg: the one whose own id is the call's key (Asterisk uniqueid = linkedid), earliest first.
-    const callerLegs = rows.filter((r) => r.id === r.legKeys?.[0]);
-    let first = (callerLegs.length ? callerLegs : rows)[0]!;
-    for (const r of callerLegs) if (r.startMs < first.startMs) first = r;
+    // One pass, no callbacks: this runs for most calls of a FreeSWITCH file.
+    // The caller's leg: the earliest row whose own id is the call's key (Asterisk uniqueid = linkedid); else the first row.
+    let first: CdrRow | undefined;
     let billableMs = 0;
     let endMs = -Infinity;
     let answerMs: number | undefined;
-    let best = first;
+    let inTrunk: string | undefined;
+    let anyOutTrunk: string | undefined;
     for (const r of rows) {
+      if (r.id === r.legKeys?.[0] && (first === undefined || r.startMs < first.startMs)) first = r;
       billableMs = sum ? billableMs + r.billableMs : Math.max(billableMs, r.billableMs);
       endMs = Math.max(endMs, r.endMs);
       if (r.answerMs !== undefined && (answerMs === undefined || r.answerMs < answerMs)) answerMs = r.answerMs;
-      if (PRECEDENCE[r.disposition] > PRECEDENCE[best.disposition]) best = r;
+      inTrunk ||= r.inTrunk;
+      anyOutTrunk ||= r.outTrunk;
     }
+    first ??= rows[0]!;
+    let best = first;
+    for (const r of rows) if (PRECEDENCE[r.disposition] > PRECEDENCE[best.disposition]) best = r;
     // The call's parties and id are those of its first leg (the caller's); outcome from its best leg.
-    const inTrunk = rows.find((r) => r.inTrunk)?.inTrunk;
-    const outTrunk = best.outTrunk ?? rows.find((r) => r.outTrunk)?.outTrunk;
-    return {
+    const outTrunk = best.outTrunk ?? anyOutTrunk;
+    return callShape({
       id: first.id,
       startMs: first.startMs,
-      ...(answerMs !== undefined ? { answerMs } : {}),
+      answerMs,
       endMs,
       billableMs,
       src: first.src,
       dst: first.dst,
       disposition: best.disposition,
-      ...(best.cause !== undefined ? { cause: best.cause } : {}),
-      ...(best.sipCode !== undefined ? { sipCode: best.sipCode } : {}),
-      ...(inTrunk ? { inTrunk } : {}),
-      ...(outTrunk ? { outTrunk } : {}),
-      ...(first.pddMs !== undefined ? { pddMs: first.pddMs } : {}),
-    };
+      cause: best.cause,
+      sipCode: best.sipCode,
+      inTrunk: inTrunk || undefined,
+      outTrunk: outTrunk || undefined,
+      pddMs: first.pddMs,
+    });
   }
 }

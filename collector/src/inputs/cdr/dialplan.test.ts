@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DialPlan, dialPlanSchema, national } from './dialplan.js';
+import { DialPlan, dialPlanSchema, national, PrefixSet } from './dialplan.js';
 
 const plan = new DialPlan(
   dialPlanSchema.parse({ ownPrefixes: ['212555'], localPrefixes: ['212', '646', '718555'], homeAreaCode: '212', rules: [{ class: 'premium', match: '^1?900' }] }),
@@ -52,5 +52,26 @@ describe('DialPlan (NANP)', () => {
     expect(national('+1 (212) 555-0100')).toBe('2125550100');
     expect(national('12125550100')).toBe('2125550100');
     expect(national('+44 20 7946 0000')).toBe('+442079460000');
+  });
+});
+
+describe('PrefixSet', () => {
+  const set = new PrefixSet(['212', '718555', '011', '9']);
+  it.each([
+    ['2125550100', true],
+    ['7185551234', true],
+    ['7184441234', false],
+    ['01144207946000', true],
+    ['1144207946000', false],
+    ['911', true],
+    ['21', false],
+    ['+2125550100', false],
+    ['', false],
+  ])('%j → %s', (text, expected) => {
+    expect(set.matches(text)).toBe(expected);
+  });
+
+  it('matches nothing when empty', () => {
+    expect(new PrefixSet([]).matches('2125550100')).toBe(false);
   });
 });

@@ -54,13 +54,29 @@ export interface Classified {
   trunk: string;
 }
 
-const NANP_NUMBER = /^[2-9]\d\d[2-9]\d{6}$/;
-const LOCAL_7 = /^[2-9]\d{6}$/;
+/** NXX-XXXX or NPA-NXX-XXXX: 7 or 10 digits whose exchange (and area code) starts with 2-9. Loops, not regular expressions: this runs twice per call. */
+function isNanp(number: string, length: 7 | 10): boolean {
+  if (number.length !== length || !allDigits(number)) return false;
+  const first = number.charCodeAt(0);
+  const exchange = number.charCodeAt(length - 7);
+  return first >= 50 && exchange >= 50;
+}
+
+function allDigits(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
 
 export class DialPlan {
   readonly #rules: { class: string; match: RegExp }[];
   readonly #trunks: ReadonlySet<string>;
   readonly #seenTrunks = new Set<string>();
+  readonly #own: PrefixSet;
+  readonly #local: PrefixSet;
+  readonly #tollFree: PrefixSet;
 
   constructor(
     private readonly config: DialPlanConfig,
@@ -70,6 +86,9 @@ export class DialPlan {
   ) {
     this.#rules = config.rules.map((r) => ({ class: r.class, match: new RegExp(r.match) }));
     this.#trunks = new Set(trunks);
+    this.#own = new PrefixSet(config.ownPrefixes);
+    this.#local = new PrefixSet(config.localPrefixes);
+    this.#tollFree = new PrefixSet(config.tollFreeAreaCodes);
   }
 
   get classes(): string[] {
@@ -95,19 +114,19 @@ export class DialPlan {
     if (c.emergencyNumbers.includes(digits)) return 'emergency';
     if (digits.startsWith('+') || (digits.startsWith(c.internationalPrefix) && digits.length > c.internationalPrefix.length)) return 'international';
     let number = digits;
-    if (LOCAL_7.test(number)) {
+    if (isNanp(number, 7)) {
       if (!c.homeAreaCode) return 'local';
       number = c.homeAreaCode + number;
     }
-    if (!NANP_NUMBER.test(number)) return 'other';
-    if (c.tollFreeAreaCodes.includes(number.slice(0, 3))) return 'toll_free';
-    return startsWithAny(number, c.localPrefixes) ? 'local' : 'long_distance';
+    if (!isNanp(number, 10)) return 'other';
+    if (this.#tollFree.matches(number)) return 'toll_free';
+    return this.#local.matches(number) ? 'local' : 'long_distance';
   }
 
   isOwn(digits: string): boolean {
     if (digits.length === 0) return false;
     if (digits.length <= this.config.extensionMaxDigits && !this.config.emergencyNumbers.includes(digits)) return true;
-    return startsWithAny(digits, this.config.ownPrefixes);
+    return this.#own.matches(digits);
   }
 
   /** Results are shared per (class, direction, trunk): a few hundred objects instead of one per call. */
@@ -143,19 +162,44 @@ export class DialPlan {
 }
 
 /**
+ * Digit prefixes, looked up by value in one set per prefix length: a number costs one lookup per
+ * distinct length (NPA, NPA-NXX) instead of one comparison per prefix; this runs for every call.
+ */
+export class PrefixSet {
+  readonly #byLength: { length: number; values: Set<number> }[] = [];
+
+  constructor(prefixes: readonly string[]) {
+    for (const p of prefixes) {
+      let group = this.#byLength.find((g) => g.length === p.length);
+      if (!group) this.#byLength.push((group = { length: p.length, values: new Set() }));
+      group.values.add(Number(p));
+    }
+    this.#byLength.sort((a, b) => a.length - b.length);
+  }
+
+  /** Whether `text` starts with one of the prefixes (which are digits only, so a "+…" never does). */
+  matches(text: string): boolean {
+    let value = 0;
+    let read = 0;
+    for (const { length, values } of this.#byLength) {
+      if (text.length < length) return false;
+      for (; read < length; read++) {
+        const c = text.charCodeAt(read) - 48;
+        if (c < 0 || c > 9) return false;
+        value = value * 10 + c;
+      }
+      if (values.has(value)) return true;
+    }
+    return false;
+  }
+}
+
+/**
  * A number as dialled, in national form: digits only, with a leading "+" kept for non-NANP E.164;
  * "+1" and a leading "1" on 11 digits (NANP long-distance prefix) are dropped.
  */
-// Loops rather than .some(callback) here and below: these run for every call.
-function startsWithAny(text: string, prefixes: readonly string[]): boolean {
-  for (const p of prefixes) if (text.startsWith(p)) return true;
-  return false;
-}
-
-const DIGITS_ONLY = /^\d*$/;
-
 export function national(number: string): string {
-  if (DIGITS_ONLY.test(number)) return number.length === 11 && number.charCodeAt(0) === 49 ? number.slice(1) : number;
+  if (allDigits(number)) return number.length === 11 && number.charCodeAt(0) === 49 ? number.slice(1) : number;
   let digits = '';
   for (let i = 0; i < number.length; i++) {
     const c = number.charCodeAt(i);

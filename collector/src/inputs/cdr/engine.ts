@@ -1,8 +1,8 @@
 import type { Metric } from '../../pipeline/metric.js';
-import type { DialPlan } from './dialplan.js';
+import type { Classified, DialPlan } from './dialplan.js';
 import { cdrCall, cdrDay, cdrDayBreakdown, cdrHour } from './measurements.js';
 import type { MilestoneBook } from './milestones.js';
-import type { CallRecord } from './record.js';
+import type { CallRecord, Disposition } from './record.js';
 import { DayTotals, kpis, splitBreakdownKey, type Counters, type TotalsState } from './totals.js';
 import { Zone } from './zone.js';
 
@@ -35,8 +35,11 @@ export class CdrEngine {
   #sequence: number;
   #newestStart: number | undefined;
   readonly #crossings = new Map<string, number>();
-  /** Per-call points share their tag objects: few distinct tag sets, hundreds of thousands of calls. */
-  readonly #tagSets = new Map<string, unknown>();
+  /**
+   * Per-call points share their tag objects: few distinct tag sets, hundreds of thousands of calls.
+   * Keyed by the classification (the dial plan shares one object per class, direction and trunk), then disposition.
+   */
+  readonly #tagSets = new Map<Classified, Partial<Record<Disposition, Readonly<Record<string, string>>>>>();
 
   constructor(private readonly options: EngineOptions, state?: EngineState) {
     this.totals = new DayTotals(options.zone, state?.totals);
@@ -68,7 +71,7 @@ export class CdrEngine {
       if (call.sipCode !== undefined) fields.sip_code = call.sipCode;
       out.push({
         measurement: cdrCall.measurement,
-        tags: this.#tags(c.class, c.direction, call.disposition, c.trunk),
+        tags: this.#tags(c, call.disposition),
         // The file reader gives each call a unique time (point-clock.ts); its end otherwise.
         time: call.pointTime ?? call.endMs,
         fields,
@@ -100,9 +103,7 @@ export class CdrEngine {
       const h = t.hours.get(hour)!;
       out.push({ measurement: cdrHour.measurement, tags: { source }, time: hour, fields: { talk_ms: h.talkMs, minutes: h.talkMs / 60_000, answered: h.answered } });
     }
-    t.dirtyDays.clear();
-    t.dirtyBreakdown.clear();
-    t.dirtyHours.clear();
+    t.clearDirty();
     this.#crossings.clear();
   }
 
@@ -123,12 +124,10 @@ export class CdrEngine {
     return { totals: this.totals.state(), sequence: this.#sequence, ...(this.#newestStart !== undefined ? { newestStart: this.#newestStart } : {}) };
   }
 
-  #tags(cls: string, direction: string, disposition: string, trunk: string): Readonly<Record<string, string>> {
-    // Nested lookups rather than a joined key: no new string per call.
-    const byTrunk = level(level(level(this.#tagSets, disposition), direction), cls);
-    let tags = byTrunk.get(trunk) as Readonly<Record<string, string>> | undefined;
-    if (!tags) byTrunk.set(trunk, (tags = Object.freeze({ source: this.options.source, class: cls, direction, disposition, trunk })));
-    return tags;
+  #tags(c: Classified, disposition: Disposition): Readonly<Record<string, string>> {
+    let byDisposition = this.#tagSets.get(c);
+    if (!byDisposition) this.#tagSets.set(c, (byDisposition = {}));
+    return (byDisposition[disposition] ??= Object.freeze({ source: this.options.source, class: c.class, direction: c.direction, disposition, trunk: c.trunk }));
   }
 
   #noteCrossing(day: string, calls0: number, ms0: number, total: Counters, time: number): void {
@@ -138,12 +137,6 @@ export class CdrEngine {
     const minutes = targets.minutes_per_day;
     if (minutes !== undefined && ms0 < minutes * 60_000 && total.billableMs >= minutes * 60_000) this.#crossings.set(`${day}|minutes_per_day|${minutes}`, time);
   }
-}
-
-function level(map: Map<string, unknown>, key: string): Map<string, unknown> {
-  let next = map.get(key) as Map<string, unknown> | undefined;
-  if (!next) map.set(key, (next = new Map()));
-  return next;
 }
 
 function dayFields(c: Counters) {

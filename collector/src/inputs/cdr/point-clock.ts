@@ -21,6 +21,9 @@ export interface PointClockState {
 export class PointClock {
   readonly #used = new Map<number, number>();
   #newest = 0;
+  /** The second stamped last and its count, kept out of the map: a file's calls come in runs of one second. */
+  #second = -1;
+  #count = 0;
 
   readonly fileSlot: number;
 
@@ -36,19 +39,30 @@ export class PointClock {
   stamp(call: CallRecord): void {
     const second = Math.floor(call.endMs / 1000);
     if (second > this.#newest) this.#newest = second;
-    const n = this.#used.get(second);
-    if (n === undefined && second < this.#newest - WINDOW_S) {
-      call.pointTime = second * 1000 + ((hashCall(call) >>> 0) % 1000);
-      return;
+    if (second !== this.#second) {
+      const n = this.#used.get(second);
+      if (n === undefined && second < this.#newest - WINDOW_S) {
+        call.pointTime = second * 1000 + ((hashCall(call) >>> 0) % 1000);
+        return;
+      }
+      this.#settle();
+      this.#second = second;
+      this.#count = n ?? 0;
     }
-    const count = n ?? 0;
-    this.#used.set(second, count + 1);
-    call.pointTime = second * 1000 + Math.min(999, count * FILE_SLOTS + this.fileSlot);
+    call.pointTime = second * 1000 + Math.min(999, this.#count * FILE_SLOTS + this.fileSlot);
+    this.#count += 1;
   }
 
   state(): PointClockState {
+    this.#settle();
     for (const second of this.#used.keys()) if (second < this.#newest - WINDOW_S) this.#used.delete(second);
     return { fileSlot: this.fileSlot, used: Object.fromEntries(this.#used) };
+  }
+
+  /** Writes the current second's count back to the map. */
+  #settle(): void {
+    if (this.#second >= 0) this.#used.set(this.#second, this.#count);
+    this.#second = -1;
   }
 }
 

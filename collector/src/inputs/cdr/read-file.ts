@@ -2,6 +2,12 @@ import { fstatSync, readSync } from 'node:fs';
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const MIN_CHUNK_BYTES = 64 * 1024;
+/**
+ * Text is handed over in pieces of about this size (whole lines), however much was read at once:
+ * what the caller builds from one piece (calls, points) is then short-lived, and the garbage
+ * collector's young generation frees it instead of copying a whole chunk's worth of objects.
+ */
+const PIECE_BYTES = 64 * 1024;
 
 /**
  * Reads a file from `offset` in chunks, handing over text that ends on a line break; bytes after
@@ -31,9 +37,18 @@ export function readCompleteLines(
       carry = filled;
       continue;
     }
-    const text = buffer.toString('utf8', 0, lastBreak + 1);
-    position += lastBreak + 1;
-    onText(text, position);
+    let from = 0;
+    while (from <= lastBreak) {
+      let to = lastBreak + 1;
+      if (to - from > PIECE_BYTES) {
+        const cut = buffer.lastIndexOf(10, from + PIECE_BYTES - 1);
+        to = cut >= from ? cut + 1 : buffer.indexOf(10, from + PIECE_BYTES) + 1;
+      }
+      const text = buffer.toString('utf8', from, to);
+      position += to - from;
+      from = to;
+      onText(text, position);
+    }
     buffer.copy(buffer, 0, lastBreak + 1, filled);
     carry = filled - lastBreak - 1;
   }

@@ -70,6 +70,9 @@ export class DayTotals {
   /** "class\ttrunk" strings made once per pair, not once per call. */
   readonly #keys = new Map<string, Map<string, string>>();
   readonly dirtyHours = new Set<number>();
+  /** The day and hour the last call was counted on, already marked dirty: calls come in runs on one day and hour. */
+  #lastDay: { name: string; entry: DayEntry; dirty: Set<string> } | undefined;
+  #lastHour: { start: number; entry: HourEntry } | undefined;
 
   constructor(private readonly zone: Zone, state?: TotalsState) {
     for (const [day, entry] of Object.entries(state?.days ?? {})) this.days.set(day, entry);
@@ -87,19 +90,32 @@ export class DayTotals {
 
   /** Counts a call on the local day it started (the billing convention), and its talk time on the hours it spanned. */
   add(call: CallRecord, day: string, c: Classified): DayEntry {
-    const entry = this.day(day);
+    let last = this.#lastDay;
+    if (last?.name !== day) {
+      this.dirtyDays.add(day);
+      let dirty = this.dirtyBreakdown.get(day);
+      if (!dirty) this.dirtyBreakdown.set(day, (dirty = new Set()));
+      last = this.#lastDay = { name: day, entry: this.day(day), dirty };
+    }
+    const entry = last.entry;
     count(entry.total, call);
     const key = this.#key(c.class, c.trunk);
     count((entry.breakdown[key] ??= zeroCounters()), call);
     const slot = Math.floor(this.zone.minuteOfDay(call.startMs) / SLOT_MINUTES);
     entry.slotCalls[slot]! += 1;
     entry.slotMs[slot]! += call.billableMs;
-    this.dirtyDays.add(day);
-    let dirty = this.dirtyBreakdown.get(day);
-    if (!dirty) this.dirtyBreakdown.set(day, (dirty = new Set()));
-    dirty.add(key);
+    last.dirty.add(key);
     if (call.billableMs > 0) this.#addTalk(call);
     return entry;
+  }
+
+  /** Forgets what changed (after it was written out). */
+  clearDirty(): void {
+    this.dirtyDays.clear();
+    this.dirtyBreakdown.clear();
+    this.dirtyHours.clear();
+    this.#lastDay = undefined;
+    this.#lastHour = undefined;
   }
 
   #key(cls: string, trunk: string): string {
@@ -117,11 +133,16 @@ export class DayTotals {
     while (left > 0) {
       const hour = this.zone.hourStart(from);
       const part = Math.min(left, hour + 3_600_000 - from);
-      const entry = this.hours.get(hour) ?? { talkMs: 0, answered: 0 };
+      let last = this.#lastHour;
+      if (last?.start !== hour) {
+        let found = this.hours.get(hour);
+        if (!found) this.hours.set(hour, (found = { talkMs: 0, answered: 0 }));
+        this.dirtyHours.add(hour);
+        last = this.#lastHour = { start: hour, entry: found };
+      }
+      const entry = last.entry;
       entry.talkMs += part;
       if (first) entry.answered += 1;
-      this.hours.set(hour, entry);
-      this.dirtyHours.add(hour);
       first = false;
       left -= part;
       from += part;
@@ -130,6 +151,8 @@ export class DayTotals {
 
   /** Forgets days before `firstDay` and hours before `firstHourMs` (they live on in InfluxDB and the day history). */
   prune(firstDay: string, firstHourMs: number): void {
+    this.#lastDay = undefined;
+    this.#lastHour = undefined;
     for (const day of this.days.keys()) if (day < firstDay) this.days.delete(day);
     for (const hour of this.hours.keys()) if (hour < firstHourMs) this.hours.delete(hour);
   }

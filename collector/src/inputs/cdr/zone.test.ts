@@ -24,8 +24,26 @@ describe('Zone', () => {
     expect(ny.parseLocal('2026-11-01 03:00:00.250')).toBe(Date.parse('2026-11-01T08:00:00.250Z'));
   });
 
+  it.each([
+    ['2026-07-04 12:00:00.5', 500],
+    ['2026-07-04 12:00:00.250', 250],
+    ['2026-07-04 12:00:00.2505', 251],
+    ['2026-07-04 12:00:00.2504999', 250],
+    ['2026-07-04 12:00:00.999', 999],
+    ['2026-07-04T12:00:00.000001', 0],
+  ])('reads the fraction of %s as %i ms exactly (half up on the fourth decimal)', (text, ms) => {
+    expect(ny.parseLocal(text)).toBe(Date.parse('2026-07-04T16:00:00Z') + ms);
+  });
+
+  it('reads a time in place, in another hour than the line before, from a longer text', () => {
+    const line = 'x,2026-07-04 12:00:01,2026-07-04 13:30:00,2026-07-04 12:59:59';
+    expect(ny.parseLocalAt(line, 2, 21)).toBe(Date.parse('2026-07-04T16:00:01Z'));
+    expect(ny.parseLocalAt(line, 22, 41)).toBe(Date.parse('2026-07-04T17:30:00Z'));
+    expect(ny.parseLocalAt(line, 42, 61)).toBe(Date.parse('2026-07-04T16:59:59Z'));
+  });
+
   it('rejects what is not a local time', () => {
-    for (const text of ['', '2026-13-01 00:00:00', '2026-01-01 24:00:00', '2026-01-01T00:61:00', 'yesterday at noon', '2026-01-01 00:00:00Z']) {
+    for (const text of ['', '2026-13-01 00:00:00', '2026-01-01 24:00:00', '2026-01-01T00:61:00', 'yesterday at noon', '2026-01-01 00:00:00Z', '2026-01-01 00:00:00.', '2026-01-01 00:00:00.5x', '2026/01/01 00:00:00', '2026-01-01_00:00:00', '2026-01-00 00:00:00']) {
       expect(ny.parseLocal(text), text).toBeUndefined();
     }
   });

@@ -14,8 +14,11 @@ export interface LocalDate {
 export class Zone {
   readonly #format: Intl.DateTimeFormat;
   readonly #offsets = new Map<number, number>();
-  readonly #hourOffsets = new Map<string, number>();
-  #lastHourKey = '';
+  #lastSlot = NaN;
+  #lastOffset = 0;
+  readonly #hourOffsets = new Map<number, number>();
+  /** The last hour read, as its text "YYYY-MM-DD HH" (made here, not cut from a line: see #hourAt). */
+  #lastHourText = '';
   #lastHourStart = 0;
   #dayStart = 1;
   #dayEnd = 0;
@@ -37,6 +40,8 @@ export class Zone {
   /** Local time minus UTC at the instant, in ms (e.g. -18 000 000 for EST). */
   offsetAt(epochMs: number): number {
     const slot = Math.floor(epochMs / SLOT_MS);
+    // Calls come in time order: most ask about the same quarter hour as the call before.
+    if (slot === this.#lastSlot) return this.#lastOffset;
     let offset = this.#offsets.get(slot);
     if (offset === undefined) {
       const at = slot * SLOT_MS;
@@ -46,6 +51,8 @@ export class Zone {
       if (this.#offsets.size > 100_000) this.#offsets.clear();
       this.#offsets.set(slot, offset);
     }
+    this.#lastSlot = slot;
+    this.#lastOffset = offset;
     return offset;
   }
 
@@ -81,26 +88,44 @@ export class Zone {
     }
     let ms = 0;
     if (length > 19) {
-      const fraction = text.slice(start + 20, end);
-      if (text.charCodeAt(start + 19) !== 46 || !/^\d+$/.test(fraction)) return undefined;
-      ms = Math.round(Number(`0.${fraction}`) * 1000);
+      const fraction = text.charCodeAt(start + 19) === 46 ? fractionMs(text, start + 20, end) : undefined;
+      if (fraction === undefined) return undefined;
+      ms = fraction;
     }
     // CDRs come in time order: most lines fall in the same hour as the line before.
-    if (this.#lastHourKey !== '' && text.startsWith(this.#lastHourKey, start)) return this.#lastHourStart + minute * 60_000 + second * 1000 + ms;
-    const hourKey = text.slice(start, start + 13);
-    let hourStart = this.#hourOffsets.get(hourKey);
-    if (hourStart === undefined) {
-      const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2})$/.exec(hourKey);
-      if (!m) return undefined;
-      const [y, mo, d, h] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
-      if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23) return undefined;
-      hourStart = this.toEpoch(y, mo, d, h);
-      if (this.#hourOffsets.size > 50_000) this.#hourOffsets.clear();
-      this.#hourOffsets.set(hourKey, hourStart);
-    }
-    this.#lastHourKey = hourKey;
-    this.#lastHourStart = hourStart;
+    if (this.#lastHourText !== '' && text.startsWith(this.#lastHourText, start)) return this.#lastHourStart + minute * 60_000 + second * 1000 + ms;
+    const hourStart = this.#hourAt(text, start);
+    if (hourStart === undefined) return undefined;
     return hourStart + minute * 60_000 + second * 1000 + ms;
+  }
+
+  /** Start of the local hour "YYYY-MM-DD HH" (or with T) at text[start]; remembered as the last hour read. */
+  #hourAt(text: string, start: number): number | undefined {
+    const century = twoDigits(text, start);
+    const yearOfCentury = twoDigits(text, start + 2);
+    const month = twoDigits(text, start + 5);
+    const day = twoDigits(text, start + 8);
+    const hour = twoDigits(text, start + 11);
+    const separator = text.charCodeAt(start + 10);
+    if (
+      century === undefined || yearOfCentury === undefined || month === undefined || day === undefined || hour === undefined ||
+      text.charCodeAt(start + 4) !== 45 || text.charCodeAt(start + 7) !== 45 || (separator !== 32 && separator !== 84) ||
+      month < 1 || month > 12 || day < 1 || day > 31 || hour > 23
+    ) {
+      return undefined;
+    }
+    const year = century * 100 + yearOfCentury;
+    // A number, not the text, is the key: a cut-out key would keep the whole chunk it was cut from alive.
+    const key = ((year * 16 + month) * 32 + day) * 32 + hour;
+    let hourStart = this.#hourOffsets.get(key);
+    if (hourStart === undefined) {
+      hourStart = this.toEpoch(year, month, day, hour);
+      if (this.#hourOffsets.size > 50_000) this.#hourOffsets.clear();
+      this.#hourOffsets.set(key, hourStart);
+    }
+    this.#lastHourText = formatHour(year, month, day, hour, separator);
+    this.#lastHourStart = hourStart;
+    return hourStart;
   }
 
   localDate(epochMs: number): LocalDate {
@@ -150,10 +175,32 @@ export class Zone {
   }
 }
 
+/**
+ * The decimals text[start, end) after a point as milliseconds: the first three digits, half up on
+ * the fourth (digits, not floating-point arithmetic); undefined when empty or not all digits.
+ */
+export function fractionMs(text: string, start: number, end: number): number | undefined {
+  if (end <= start) return undefined;
+  let ms = 0;
+  let scale = 100;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return undefined;
+    if (scale >= 1) ms += c * scale;
+    else if (scale === 0.1 && c >= 5) ms += 1;
+    scale /= 10;
+  }
+  return ms;
+}
+
 function twoDigits(text: string, at: number): number | undefined {
   const a = text.charCodeAt(at) - 48;
   const b = text.charCodeAt(at + 1) - 48;
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : undefined;
+}
+
+function formatHour(year: number, month: number, day: number, hour: number, separator: number): string {
+  return `${formatDay(year, month, day)}${String.fromCharCode(separator)}${String(hour).padStart(2, '0')}`;
 }
 
 export function formatDay(year: number, month: number, day: number): string {

@@ -1,7 +1,6 @@
 import { CSV_ERROR, CsvFields } from '../csv.js';
 import { reject, row, type CdrRow, type Disposition, type LineResult } from '../record.js';
 import type { Zone } from '../zone.js';
-import { channelPeer } from './fields.js';
 
 /**
  * Asterisk cdr_csv Master.csv, no header. Columns: accountcode, src, dst, dcontext, clid, channel,
@@ -15,13 +14,13 @@ import { channelPeer } from './fields.js';
  */
 const COLUMN = { src: 1, dst: 2, channel: 5, dstchannel: 6, start: 9, answer: 10, end: 11, duration: 12, billsec: 13, disposition: 14, uniqueid: 16, linkedid: 19 } as const;
 
-const DISPOSITIONS: Record<string, Disposition> = {
-  ANSWERED: 'answered',
-  'NO ANSWER': 'no_answer',
-  BUSY: 'busy',
-  FAILED: 'failed',
-  CONGESTION: 'failed',
-};
+const DISPOSITIONS = new Map<string, Disposition>([
+  ['ANSWERED', 'answered'],
+  ['NO ANSWER', 'no_answer'],
+  ['BUSY', 'busy'],
+  ['FAILED', 'failed'],
+  ['CONGESTION', 'failed'],
+]);
 
 const fields = new CsvFields();
 
@@ -46,12 +45,13 @@ export function parseAsteriskLine(line: string, zone: Zone): LineResult {
   if (billsec === undefined) return reject(`column 14 (billsec): not a whole number of seconds: "${f.get(COLUMN.billsec)}"`);
   if (f.int(COLUMN.duration) === undefined) return reject(`column 13 (duration): not a whole number of seconds: "${f.get(COLUMN.duration)}"`);
   const dispositionText = f.get(COLUMN.disposition);
-  const disposition = DISPOSITIONS[dispositionText];
+  const disposition = DISPOSITIONS.get(dispositionText);
   if (!disposition) return reject(`column 15 (disposition): unknown value "${dispositionText}"`);
-  const channel = f.get(COLUMN.channel);
-  const realChannel = !channel.startsWith('Local/');
+  const realChannel = !f.startsWith(COLUMN.channel, 'Local/');
   const uniqueid = n > COLUMN.uniqueid ? f.get(COLUMN.uniqueid) : '';
-  const callKey = (n === 21 ? f.get(COLUMN.linkedid) : '') || uniqueid;
+  // One string when linkedid = uniqueid (the caller's own row), not two equal ones.
+  const linkedid = n === 21 ? f.get(COLUMN.linkedid) : '';
+  const callKey = linkedid === uniqueid ? uniqueid : linkedid || uniqueid;
   const call: CdrRow = {
     id: uniqueid || callKey,
     startMs,
@@ -61,8 +61,8 @@ export function parseAsteriskLine(line: string, zone: Zone): LineResult {
     src: f.get(COLUMN.src),
     dst: f.get(COLUMN.dst),
     disposition,
-    inTrunk: channelPeer(channel),
-    outTrunk: channelPeer(f.get(COLUMN.dstchannel)),
+    inTrunk: f.peer(COLUMN.channel),
+    outTrunk: f.peer(COLUMN.dstchannel),
     legKeys: callKey ? [callKey] : undefined,
   };
   return row(call);

@@ -1,6 +1,5 @@
 import { CSV_ERROR, CsvFields, splitCsvLine } from '../csv.js';
 import { dispositionFromCause, reject, row, skip, type CdrRow, type LineResult } from '../record.js';
-import { nonNegativeInt } from './fields.js';
 
 /**
  * Cisco Unified CM CDR flat files as sent to the billing server: line 1 the quoted column names,
@@ -63,17 +62,17 @@ export class CucmParser {
   }
 
   #cdr(fields: CsvFields, index: Partial<Record<Column, number>>): LineResult {
-    // Plain index reads, no closures: this runs once per CDR line.
-    const origination = nonNegativeInt(fields.get(index.dateTimeOrigination!));
+    // Plain index reads, no closures, numbers read in place: this runs once per CDR line.
+    const origination = fields.int(index.dateTimeOrigination!);
     if (origination === undefined) return reject(`column dateTimeOrigination: not epoch seconds: "${fields.get(index.dateTimeOrigination!)}"`);
-    const connect = nonNegativeInt(fields.get(index.dateTimeConnect!));
+    const connect = fields.int(index.dateTimeConnect!);
     if (connect === undefined) return reject(`column dateTimeConnect: not epoch seconds: "${fields.get(index.dateTimeConnect!)}"`);
-    const disconnect = nonNegativeInt(fields.get(index.dateTimeDisconnect!));
+    const disconnect = fields.int(index.dateTimeDisconnect!);
     if (disconnect === undefined) return reject(`column dateTimeDisconnect: not epoch seconds: "${fields.get(index.dateTimeDisconnect!)}"`);
-    const duration = nonNegativeInt(fields.get(index.duration!));
+    const duration = fields.int(index.duration!);
     if (duration === undefined) return reject(`column duration: not a whole number of seconds: "${fields.get(index.duration!)}"`);
-    const origCause = nonNegativeInt(fields.get(index.origCause_value!));
-    const destCause = nonNegativeInt(fields.get(index.destCause_value!));
+    const origCause = fields.int(index.origCause_value!);
+    const destCause = fields.int(index.destCause_value!);
     if (origCause === undefined || destCause === undefined) return reject(`columns origCause_value/destCause_value: not numbers`);
     // The side that released the call carries the cause; 0 means "not this side". Values above 127
     // are Cisco-specific (call split, conference…), not Q.850.
@@ -85,17 +84,17 @@ export class CucmParser {
     const call: CdrRow = {
       id: `${fields.get(index.globalCallID_callManagerId!)}-${fields.get(index.globalCallID_callId!)}`,
       startMs: origination * 1000,
+      answerMs: connected ? connect * 1000 : undefined,
       endMs: (disconnect || origination) * 1000,
       billableMs: connected ? duration * 1000 : 0,
       src: fields.get(index.callingPartyNumber!),
       dst: fields.get(index.finalCalledPartyNumber!),
       // Cause 16 without a connect: the caller hung up while it rang.
       disposition: connected ? 'answered' : cause === 16 ? 'no_answer' : dispositionFromCause(cause),
+      cause,
+      inTrunk: origDevice || undefined,
+      outTrunk: destDevice || undefined,
     };
-    if (connected) (call as { answerMs?: number }).answerMs = connect * 1000;
-    if (cause !== undefined) (call as { cause?: number }).cause = cause;
-    if (origDevice) (call as { inTrunk?: string }).inTrunk = origDevice;
-    if (destDevice) (call as { outTrunk?: string }).outTrunk = destDevice;
     return row(call);
   }
 

@@ -1,21 +1,31 @@
-import type { Zone } from '../zone.js';
+import { fractionMs, type Zone } from '../zone.js';
 
 /** Small checked readers shared by the format parsers; each returns undefined on bad input so the parser can name the column. */
 
 export function nonNegativeInt(text: string | undefined): number | undefined {
-  if (text === undefined || text === '' || text.length > 15) return undefined;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 48 || c > 57) return undefined;
+  return text === undefined ? undefined : nonNegativeIntAt(text, 0, text.length);
+}
+
+/** nonNegativeInt of text[start, end), read in place. */
+export function nonNegativeIntAt(text: string, start: number, end: number): number | undefined {
+  if (end === start || end - start > 15) return undefined;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return undefined;
+    value = value * 10 + c;
   }
-  return Number(text);
+  return value;
 }
 
 /** "4.008000" seconds → 4008 ms, exactly (decimal digits, not floating-point multiplication); half up on the fourth decimal. */
 export function secondsToMs(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = text.length;
-  let i = 0;
+  return text === undefined ? undefined : secondsToMsAt(text, 0, text.length);
+}
+
+/** secondsToMs of text[start, end), read in place. */
+export function secondsToMsAt(text: string, start: number, n: number): number | undefined {
+  let i = start;
   let whole = 0;
   // Character by character: this runs for every time and duration of every line.
   for (; i < n; i++) {
@@ -23,18 +33,12 @@ export function secondsToMs(text: string | undefined): number | undefined {
     if (c < 0 || c > 9) break;
     whole = whole * 10 + c;
   }
-  if (i === 0 || i > 12) return undefined;
+  if (i === start || i - start > 12) return undefined;
   let ms = 0;
   if (i < n) {
-    if (text.charCodeAt(i) !== 46 /* . */ || i + 1 === n) return undefined;
-    let scale = 100;
-    for (let j = i + 1; j < n; j++) {
-      const c = text.charCodeAt(j) - 48;
-      if (c < 0 || c > 9) return undefined;
-      if (scale >= 1) ms += c * scale;
-      else if (scale === 0.1 && c >= 5) ms += 1;
-      scale /= 10;
-    }
+    const fraction = text.charCodeAt(i) === 46 /* . */ ? fractionMs(text, i + 1, n) : undefined;
+    if (fraction === undefined) return undefined;
+    ms = fraction;
   }
   return whole * 1000 + ms;
 }
@@ -44,10 +48,14 @@ export function secondsToMs(text: string | undefined): number | undefined {
  * wall-clock time ("2024-01-27 15:07:24[.ffffff]") in the switch's zone.
  */
 export function timestamp(text: string | undefined, zone: Zone): number | undefined {
-  if (!text) return undefined;
-  const c = text.charCodeAt(4);
-  if (c === 45 /* - */) return zone.parseLocal(text);
-  return secondsToMs(text);
+  return text ? timestampAt(text, 0, text.length, zone) : undefined;
+}
+
+/** timestamp of text[start, end), read in place. */
+export function timestampAt(text: string, start: number, end: number, zone: Zone): number | undefined {
+  if (end === start) return undefined;
+  if (text.charCodeAt(start + 4) === 45 /* - */) return zone.parseLocalAt(text, start, end);
+  return secondsToMsAt(text, start, end);
 }
 
 /** Asterisk channel name → its peer: "SIP/211553-00000003" → "SIP/211553"; Local channels have no trunk. */

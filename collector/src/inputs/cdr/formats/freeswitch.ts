@@ -11,7 +11,7 @@ import type { Zone } from '../zone.js';
 export const FREESWITCH_COLUMNS = 15;
 
 /** Q.850 cause names as FreeSWITCH prints them (switch_channel.c CAUSE_CHART), the common ones. */
-const CAUSES: Record<string, number> = {
+const CAUSES = new Map<string, number>(Object.entries({
   UNALLOCATED_NUMBER: 1, NO_ROUTE_TRANSIT_NET: 2, NO_ROUTE_DESTINATION: 3, CHANNEL_UNACCEPTABLE: 6, NORMAL_CLEARING: 16,
   USER_BUSY: 17, NO_USER_RESPONSE: 18, NO_ANSWER: 19, SUBSCRIBER_ABSENT: 20, CALL_REJECTED: 21, NUMBER_CHANGED: 22,
   REDIRECTION_TO_NEW_DESTINATION: 23, DESTINATION_OUT_OF_ORDER: 27, INVALID_NUMBER_FORMAT: 28, FACILITY_REJECTED: 29,
@@ -21,7 +21,7 @@ const CAUSES: Record<string, number> = {
   FACILITY_NOT_IMPLEMENTED: 69, SERVICE_NOT_IMPLEMENTED: 79, INCOMPATIBLE_DESTINATION: 88, INVALID_MSG_UNSPECIFIED: 95,
   MANDATORY_IE_MISSING: 96, RECOVERY_ON_TIMER_EXPIRE: 102, PROTOCOL_ERROR: 111, INTERWORKING: 127,
   ORIGINATOR_CANCEL: 487, ALLOTTED_TIMEOUT: 602, LOSE_RACE: 502, MEDIA_TIMEOUT: 604, PICKED_OFF: 503,
-};
+}));
 
 const fields = new CsvFields();
 
@@ -40,7 +40,7 @@ export function parseFreeswitchLine(line: string, zone: Zone): LineResult {
   if (billsec === undefined) return reject(`column 9 (billsec): not a whole number of seconds: "${f.get(8)}"`);
   if (f.int(7) === undefined) return reject(`column 8 (duration): not a whole number of seconds: "${f.get(7)}"`);
   const causeName = f.get(9);
-  const code = CAUSES[causeName];
+  const code = CAUSES.get(causeName);
   if (code === undefined && !/^[A-Z_]+$/.test(causeName)) return reject(`column 10 (hangup_cause): not a cause name: "${causeName}"`);
   const uuid = f.get(10);
   if (!uuid) return reject('column 11 (uuid): empty');

@@ -1,6 +1,6 @@
 import { dispositionFromSip, q850FromSip, reject, row, skip, type CdrRow, type LineResult } from '../record.js';
 import type { Zone } from '../zone.js';
-import { nonNegativeInt, secondsToMs, timestamp } from './fields.js';
+import { nonNegativeInt, nonNegativeIntAt, secondsToMs, secondsToMsAt, timestamp, timestampAt } from './fields.js';
 
 /**
  * Kamailio accounting (shared/docs/real-services.md §3):
@@ -20,31 +20,75 @@ export interface KamailioLayout {
 
 export const DEFAULT_KAMAILIO_LAYOUT: KamailioLayout = { cdrExtra: ['src_user', 'dst_user', 'gw'], accExtra: ['src_user', 'dst_user'] };
 
-const METHOD = /^[A-Z]+$/;
+/** Where each "|"-separated field of the current line starts and ends (read in place, cut out only when kept). */
+let bounds = new Int32Array(2 * 16);
 
-export function parseKamailioLine(line: string, zone: Zone, layout: KamailioLayout = DEFAULT_KAMAILIO_LAYOUT): LineResult {
-  if (line.charCodeAt(0) === 123 /* { */) return parseKamailioJson(line, zone);
-  const f = line.split('|');
-  if (f.length < 3) return reject(`expected "|"-separated acc fields, got ${f.length} field(s)`);
-  if (METHOD.test(f[0]!)) return transaction(f, zone, layout);
-  const startMs = timestamp(f[0], zone);
-  if (startMs === undefined) return reject(`field 1 (start_time): not a time: "${f[0]}"`);
-  const endMs = timestamp(f[1], zone);
-  if (endMs === undefined) return reject(`field 2 (end_time): not a time: "${f[1]}"`);
-  const durationMs = secondsToMs(f[2]);
-  if (durationMs === undefined) return reject(`field 3 (duration): not seconds: "${f[2]}"`);
-  if (f.length !== 3 + layout.cdrExtra.length) return reject(`expected ${3 + layout.cdrExtra.length} fields (start|end|duration|${layout.cdrExtra.join('|')}), got ${f.length}`);
-  const extra = named(layout.cdrExtra, f.slice(3));
-  return row(answeredCall(extra, startMs, endMs, durationMs));
+/** Splits a flatstore line into `bounds`; returns the field count. */
+function splitBars(line: string): number {
+  let count = 0;
+  let from = 0;
+  for (;;) {
+    const bar = line.indexOf('|', from);
+    const end = bar < 0 ? line.length : bar;
+    if (2 * count + 2 > bounds.length) {
+      const bigger = new Int32Array(bounds.length * 2);
+      bigger.set(bounds);
+      bounds = bigger;
+    }
+    bounds[2 * count] = from;
+    bounds[2 * count + 1] = end;
+    count += 1;
+    if (bar < 0) return count;
+    from = bar + 1;
+  }
 }
 
-function named(names: readonly string[], values: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < names.length; i++) out[names[i]!] = values[i] ?? '';
+const text = (line: string, i: number) => line.slice(bounds[2 * i], bounds[2 * i + 1]);
+
+/** The first field is a SIP method (INVITE, BYE…): upper-case letters only. */
+function isMethod(line: string): boolean {
+  const end = bounds[1]!;
+  if (end === 0) return false;
+  for (let i = 0; i < end; i++) {
+    const c = line.charCodeAt(i);
+    if (c < 65 || c > 90) return false;
+  }
+  return true;
+}
+
+/** Extra columns by name, read from the line when asked for (see KamailioLayout). */
+interface Extra {
+  callid?: string;
+  src_user?: string;
+  dst_user?: string;
+  gw?: string;
+}
+
+function extraColumns(line: string, names: readonly string[], first: number): Extra {
+  const out: Extra = {};
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    if (name === 'callid' || name === 'src_user' || name === 'dst_user' || name === 'gw') out[name] = text(line, first + i);
+  }
   return out;
 }
 
-function answeredCall(extra: Record<string, string | undefined>, startMs: number, endMs: number, durationMs: number): CdrRow {
+export function parseKamailioLine(line: string, zone: Zone, layout: KamailioLayout = DEFAULT_KAMAILIO_LAYOUT): LineResult {
+  if (line.charCodeAt(0) === 123 /* { */) return parseKamailioJson(line, zone);
+  const n = splitBars(line);
+  if (n < 3) return reject(`expected "|"-separated acc fields, got ${n} field(s)`);
+  if (isMethod(line)) return transaction(line, n, zone, layout);
+  const startMs = timestampAt(line, bounds[0]!, bounds[1]!, zone);
+  if (startMs === undefined) return reject(`field 1 (start_time): not a time: "${text(line, 0)}"`);
+  const endMs = timestampAt(line, bounds[2]!, bounds[3]!, zone);
+  if (endMs === undefined) return reject(`field 2 (end_time): not a time: "${text(line, 1)}"`);
+  const durationMs = secondsToMsAt(line, bounds[4]!, bounds[5]!);
+  if (durationMs === undefined) return reject(`field 3 (duration): not seconds: "${text(line, 2)}"`);
+  if (n !== 3 + layout.cdrExtra.length) return reject(`expected ${3 + layout.cdrExtra.length} fields (start|end|duration|${layout.cdrExtra.join('|')}), got ${n}`);
+  return row(answeredCall(extraColumns(line, layout.cdrExtra, 3), startMs, endMs, durationMs));
+}
+
+function answeredCall(extra: Extra, startMs: number, endMs: number, durationMs: number): CdrRow {
   return {
     id: extra.callid ?? '',
     startMs,
@@ -55,27 +99,24 @@ function answeredCall(extra: Record<string, string | undefined>, startMs: number
     dst: extra.dst_user ?? '',
     disposition: 'answered',
     sipCode: 200,
-    ...(extra.gw ? { outTrunk: extra.gw } : {}),
+    outTrunk: extra.gw || undefined,
   };
 }
 
-function transaction(f: readonly string[], zone: Zone, layout: KamailioLayout): LineResult {
-  if (f.length !== 7 + layout.accExtra.length) {
-    return reject(`expected ${7 + layout.accExtra.length} fields (method|from_tag|to_tag|callid|code|reason|time|${layout.accExtra.join('|')}), got ${f.length}`);
+function transaction(line: string, n: number, zone: Zone, layout: KamailioLayout): LineResult {
+  if (n !== 7 + layout.accExtra.length) {
+    return reject(`expected ${7 + layout.accExtra.length} fields (method|from_tag|to_tag|callid|code|reason|time|${layout.accExtra.join('|')}), got ${n}`);
   }
-  const [method, , , callid, codeText, , timeText] = f;
-  const code = nonNegativeInt(codeText);
-  if (code === undefined || code < 100 || code > 699) return reject(`field 5 (sip_code): not a SIP status code: "${codeText}"`);
-  const time = timestamp(timeText, zone);
-  if (time === undefined) return reject(`field 7 (time): not a time: "${timeText}"`);
-  if (method !== 'INVITE') return skip(`${method} transaction`);
+  const code = nonNegativeIntAt(line, bounds[8]!, bounds[9]!);
+  if (code === undefined || code < 100 || code > 699) return reject(`field 5 (sip_code): not a SIP status code: "${text(line, 4)}"`);
+  const time = timestampAt(line, bounds[12]!, bounds[13]!, zone);
+  if (time === undefined) return reject(`field 7 (time): not a time: "${text(line, 6)}"`);
+  if (!line.startsWith('INVITE|')) return skip(`${text(line, 0)} transaction`);
   if (code < 300) return skip('answered INVITE: counted from its dialog CDR (acc_cdrs)');
-  const extra = named(layout.accExtra, f.slice(7));
-  return row(failedCall(callid!, code, time, extra));
+  return row(failedCall(text(line, 3), code, time, extraColumns(line, layout.accExtra, 7)));
 }
 
-function failedCall(callid: string, code: number, time: number, extra: Record<string, string | undefined>): CdrRow {
-  const cause = q850FromSip(code);
+function failedCall(callid: string, code: number, time: number, extra: Extra): CdrRow {
   return {
     id: callid,
     startMs: time,
@@ -85,8 +126,8 @@ function failedCall(callid: string, code: number, time: number, extra: Record<st
     dst: extra.dst_user ?? '',
     disposition: dispositionFromSip(code),
     sipCode: code,
-    ...(cause !== undefined ? { cause } : {}),
-    ...(extra.gw ? { outTrunk: extra.gw } : {}),
+    cause: q850FromSip(code),
+    outTrunk: extra.gw || undefined,
   };
 }
 
