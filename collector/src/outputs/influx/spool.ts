@@ -106,6 +106,9 @@ export class DiskSpool implements PointBuffer<string> {
   #syncedSeq = 0;
   #diskBytes = 0;
   #cachedBytes = 0;
+  /** Points not yet acked, on disk and in memory. */
+  #diskPending = 0;
+  #memoryPending = 0;
   #writeFd: number | undefined;
   #cursorFd: number;
   #syncTimer: NodeJS.Timeout | undefined;
@@ -120,7 +123,13 @@ export class DiskSpool implements PointBuffer<string> {
   readonly #readFds = new Map<number, number>();
 
   constructor(options: SpoolOptions) {
-    this.#o = { now: Date.now, events: {}, ...options };
+    // Acked records stay on disk until their segment is left behind: keep that a small part of the bound.
+    this.#o = {
+      now: Date.now,
+      events: {},
+      ...options,
+      segmentBytes: Math.max(1024, Math.min(options.segmentBytes, Math.floor(options.maxBytes / 4))),
+    };
     mkdirSync(options.dir, { recursive: true });
     const cursor = join(options.dir, CURSOR_FILE);
     closeSync(openSync(cursor, 'a')); // create it if missing; then r+, as O_APPEND would ignore the position of each rewrite
@@ -129,7 +138,7 @@ export class DiskSpool implements PointBuffer<string> {
   }
 
   get size(): number {
-    return this.#diskPoints() + this.#memoryPoints();
+    return this.#diskPending + this.#memoryPending;
   }
 
   get tailSeq(): number {
@@ -158,7 +167,7 @@ export class DiskSpool implements PointBuffer<string> {
 
   /** Points that are only in memory: the disk was full or failed. */
   get memoryPoints(): number {
-    return this.#memoryPoints();
+    return this.#memoryPending;
   }
 
   /** Why the disk refuses writes, while it does. */
@@ -183,6 +192,7 @@ export class DiskSpool implements PointBuffer<string> {
     // Order: once points wait in memory, newer ones queue behind them.
     if (this.#memory.length === 0 && this.#append(record)) return 0;
     this.#memory.push(record);
+    this.#memoryPending += lines.length;
     this.#moveMemoryToDisk();
     return this.#trimMemory();
   }
@@ -256,18 +266,6 @@ export class DiskSpool implements PointBuffer<string> {
     closeSync(this.#cursorFd);
   }
 
-  #diskPoints(): number {
-    let n = -this.#skip;
-    for (let i = this.#diskHead; i < this.#disk.length; i++) n += this.#disk[i]!.count;
-    return Math.max(0, n);
-  }
-
-  #memoryPoints(): number {
-    let n = -this.#memorySkip;
-    for (const r of this.#memory) n += r.lines.length;
-    return Math.max(0, n);
-  }
-
   /** Seq after the last point on disk. */
   #diskTailSeq(): number {
     const last = this.#disk.at(-1);
@@ -325,6 +323,7 @@ export class DiskSpool implements PointBuffer<string> {
     });
     segment.size += bytes;
     this.#diskBytes += bytes;
+    this.#diskPending += record.lines.length;
     this.#syncTimer ??= setTimeout(() => this.sync(), this.#o.fsyncIntervalMs).unref();
     return true;
   }
@@ -384,6 +383,7 @@ export class DiskSpool implements PointBuffer<string> {
           ? { ...first, lines: first.lines.slice(this.#memorySkip), firstSeq: first.firstSeq + this.#memorySkip }
           : first;
       if (!this.#append(rest)) return;
+      this.#memoryPending -= rest.lines.length;
       this.#memory.shift();
       this.#memorySkip = 0;
     }
@@ -391,7 +391,7 @@ export class DiskSpool implements PointBuffer<string> {
 
   /** Drops the oldest records in memory beyond maxMemoryPoints (not a batch being written); returns the points dropped. */
   #trimMemory(): number {
-    let excess = this.#memoryPoints() - this.#o.maxMemoryPoints;
+    let excess = this.#memoryPending - this.#o.maxMemoryPoints;
     let dropped = 0;
     // The records of a batch being written from memory stay.
     const keep = this.#peeked?.from === 'memory' ? this.#peeked.records : 0;
@@ -402,6 +402,7 @@ export class DiskSpool implements PointBuffer<string> {
       dropped += n;
       excess -= n;
     }
+    this.#memoryPending -= dropped;
     if (dropped > 0) this.#o.events.dropped?.(dropped);
     return dropped;
   }
@@ -413,6 +414,7 @@ export class DiskSpool implements PointBuffer<string> {
       const rest = head.count - this.#skip;
       if (left < rest) {
         this.#skip += left;
+        left = 0;
         break;
       }
       left -= rest;
@@ -421,6 +423,7 @@ export class DiskSpool implements PointBuffer<string> {
       head.lines = undefined;
       this.#diskHead++;
     }
+    this.#diskPending -= count - left;
     // Compact now and then: under steady load the list may never run empty.
     if (this.#diskHead >= 1024 && this.#diskHead * 2 >= this.#disk.length) {
       this.#disk = this.#disk.slice(this.#diskHead);
@@ -444,12 +447,14 @@ export class DiskSpool implements PointBuffer<string> {
       const rest = this.#memory[0]!.lines.length - this.#memorySkip;
       if (left < rest) {
         this.#memorySkip += left;
-        return;
+        left = 0;
+        break;
       }
       left -= rest;
       this.#memory.shift();
       this.#memorySkip = 0;
     }
+    this.#memoryPending -= count - left;
   }
 
   #removeSegment(segment: Segment): void {
@@ -525,6 +530,7 @@ export class DiskSpool implements PointBuffer<string> {
         if (!cursor || id > cursor.segment || offset >= cursor.offset) {
           this.#disk.push({ segment, offset, bytes: record.bytes, count: record.count, at: record.at, firstSeq: this.#tailSeq });
           this.#tailSeq += record.count;
+          this.#diskPending += record.count;
         }
         offset += record.bytes;
       }
@@ -551,6 +557,7 @@ export class DiskSpool implements PointBuffer<string> {
     }
     if (cursor && this.#disk[0] && this.#disk[0].segment.id === cursor.segment && this.#disk[0].offset === cursor.offset) {
       this.#skip = Math.min(cursor.skip, this.#disk[0].count - 1);
+      this.#diskPending -= this.#skip;
     }
     this.#nextId = Math.max(ids.at(-1) ?? 0, cursor?.segment ?? 0) + 1;
     this.#syncedSeq = this.#tailSeq;
