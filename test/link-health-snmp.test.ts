@@ -220,10 +220,16 @@ describe('link health of polled interfaces', () => {
       expect(errored.reasons).toHaveLength(1);
       expect(share).toBeGreaterThan(4.3);
       expect(share).toBeLessThan(5.3);
+      // Degraded from the first poll over 90 %; the first interval may hold only part of the ramp,
+      // and a busy machine delays the simulator's ticks: the value settles around 95 % from there.
+      const utilisation = (l: Link | undefined) => Number(/^utilisation (\d+) %$/.exec(l?.reasons[0] ?? '')?.[1]);
       const busy = await until('rtr1/Gi0/1', 'degraded', 5000);
-      const utilisation = Number(/^utilisation (\d+) %$/.exec(busy.reasons[0] ?? '')?.[1]);
-      expect(utilisation).toBeGreaterThanOrEqual(92);
-      expect(utilisation).toBeLessThanOrEqual(98);
+      expect(utilisation(busy)).toBeGreaterThanOrEqual(90);
+      expect(utilisation(busy)).toBeLessThanOrEqual(100);
+      await waitFor(async () => Math.abs(utilisation(await link('rtr1/Gi0/1')) - 95) <= 3, {
+        timeoutMs: 8000,
+        what: 'utilisation about 95 %',
+      });
     } finally {
       stopErrors();
       stopTraffic();

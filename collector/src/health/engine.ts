@@ -162,7 +162,7 @@ export class HealthEngine {
     for (const state of WORST_FIRST) {
       if (filter.states && !filter.states.has(state)) continue;
       for (const entry of ordered) {
-        if (entry.tracker.status?.state !== state || !matches(filter, entry, state)) continue;
+        if (entry.tracker.state !== state || !matches(filter, entry, state)) continue;
         if (total >= offset && page.length < limit) page.push(linkOf(entry)!);
         total++;
       }
@@ -174,7 +174,7 @@ export class HealthEngine {
   rollups(by: RollupBy = 'group', filter: LinkFilter = {}): GroupRollup[] {
     const groups = new Map<string, GroupRollup>();
     for (const entry of this.#links.values()) {
-      const state = entry.tracker.status?.state;
+      const state = entry.tracker.state;
       if (!state || !matches(filter, entry, state)) continue;
       const key = entry[by] ?? 'unspecified';
       let rollup = groups.get(key);

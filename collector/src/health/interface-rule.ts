@@ -3,7 +3,7 @@
 // site (else region, else device), exactly as the trap receiver names the interface of a
 // linkDown/linkUp, so that a poll confirms or corrects what a trap reported.
 import type { FieldValue } from '../pipeline/metric.js';
-import { OK, pct } from './format.js';
+import { OK, constantVerdict, finite, pct, siteGroup } from './format.js';
 import type { LinkRule } from './rules.js';
 import type { Verdict } from './state.js';
 
@@ -67,16 +67,13 @@ const OPER_STATUS: Readonly<Record<number, string>> = {
   7: 'lowerLayerDown',
 };
 
-const ADMIN_DOWN_OK: Verdict = Object.freeze({ state: 'ok', reasons: Object.freeze(['admin down']) as unknown as string[] });
-const ADMIN_DOWN: Verdict = Object.freeze({ state: 'down', reasons: Object.freeze(['admin down']) as unknown as string[] });
+const ADMIN_DOWN_OK = constantVerdict('ok', 'admin down');
+const ADMIN_DOWN = constantVerdict('down', 'admin down');
 
 /** One anchored, case-insensitive pattern of several; undefined for none. */
 export function namePattern(patterns: readonly string[]): RegExp | undefined {
   return patterns.length ? new RegExp(`^(?:${patterns.map((p) => `(?:${p})`).join('|')})`, 'i') : undefined;
 }
-
-const number = (value: FieldValue | undefined): number | undefined =>
-  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 
 /** Errored share of one direction's packets: errored packets are not in the unicast count. */
 function errorShare(errorsPerSecond: number | undefined, packetsPerSecond: number | undefined): number | undefined {
@@ -87,15 +84,15 @@ function errorShare(errorsPerSecond: number | undefined, packetsPerSecond: numbe
 
 export function evaluateInterface(fields: Readonly<Record<string, FieldValue>>, options: Readonly<InterfaceHealthOptions>): Verdict {
   if (fields.admin_status === 2) return options.adminDown === 'ok' ? ADMIN_DOWN_OK : ADMIN_DOWN;
-  const oper = number(fields.oper_status);
+  const oper = finite(fields.oper_status);
   if (oper !== undefined && oper !== 1 && oper !== 5) {
     return { state: oper === 3 ? 'degraded' : 'down', reasons: [`oper ${OPER_STATUS[oper] ?? oper}`] };
   }
   const reasons: string[] = [];
-  const inErrors = number(fields.in_errors_ps);
-  const outErrors = number(fields.out_errors_ps);
-  const inShare = errorShare(inErrors, number(fields.in_pps));
-  const outShare = errorShare(outErrors, number(fields.out_pps));
+  const inErrors = finite(fields.in_errors_ps);
+  const outErrors = finite(fields.out_errors_ps);
+  const inShare = errorShare(inErrors, finite(fields.in_pps));
+  const outShare = errorShare(outErrors, finite(fields.out_pps));
   if (inShare !== undefined || outShare !== undefined) {
     const share = Math.max(inShare ?? 0, outShare ?? 0);
     if (share >= options.errorsPct) reasons.push(`errors ${pct(share)}`);
@@ -103,7 +100,7 @@ export function evaluateInterface(fields: Readonly<Record<string, FieldValue>>, 
     const perSecond = Math.max(inErrors ?? 0, outErrors ?? 0);
     if (perSecond >= options.errorsPerSecond) reasons.push(`errors ${Number(perSecond.toFixed(perSecond < 10 ? 1 : 0))}/s`);
   }
-  const utilisation = Math.max(number(fields.in_util_pct) ?? 0, number(fields.out_util_pct) ?? 0);
+  const utilisation = Math.max(finite(fields.in_util_pct) ?? 0, finite(fields.out_util_pct) ?? 0);
   if (utilisation >= options.utilisationPct) reasons.push(`utilisation ${pct(utilisation)}`);
   return reasons.length ? { state: 'degraded', reasons } : OK;
 }
@@ -117,7 +114,7 @@ export function interfaceRule(overrides: Readonly<Partial<InterfaceHealthOptions
     measurement: 'snmp_interface',
     kind: 'interface',
     linkId: (tags) => `${tags.device}/${tags.ifName}`,
-    group: (tags) => tags.site || tags.region || tags.device || 'unknown',
+    group: siteGroup,
     accepts(tags) {
       if (tags.role !== undefined && everyInterface.has(tags.role)) return true;
       const name = tags.ifName ?? '';

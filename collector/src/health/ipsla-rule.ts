@@ -2,7 +2,7 @@
 // `<device>/<operation number>` and grouped by site (else region, else device), as the trap
 // receiver names the operation of an rttMon notification.
 import type { FieldValue } from '../pipeline/metric.js';
-import { OK, num, pct } from './format.js';
+import { OK, finite, num, pct, siteGroup } from './format.js';
 import type { LinkRule } from './rules.js';
 import type { Verdict } from './state.js';
 
@@ -46,26 +46,23 @@ const SENSE: Readonly<Record<number, { state: 'down' | 'degraded'; reason: strin
   13: { state: 'down', reason: 'timeout' },
 };
 
-const number = (value: FieldValue | undefined): number | undefined =>
-  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-
 export function evaluateIpsla(fields: Readonly<Record<string, FieldValue>>, t: Readonly<IpslaThresholds>): Verdict {
-  const sense = number(fields.sense);
+  const sense = finite(fields.sense);
   const outcome =
     sense === undefined || sense === 0 || sense === 1
       ? undefined
       : (SENSE[sense] ?? { state: 'degraded', reason: `probe error (sense ${sense})` });
   if (outcome?.state === 'down') return { state: 'down', reasons: [outcome.reason] };
-  const loss = number(fields.loss_pct);
+  const loss = finite(fields.loss_pct);
   if (loss !== undefined && loss >= t.lossDownPct) return { state: 'down', reasons: [`loss ${pct(loss)}`] };
   const reasons: string[] = [];
   if (outcome) reasons.push(outcome.reason);
-  const mos = number(fields.mos);
+  const mos = finite(fields.mos);
   if (mos !== undefined && mos > 0 && mos < t.mosBelow) reasons.push(`MOS ${num(mos)} < ${t.mosBelow}`);
   if (loss !== undefined && loss >= t.lossPct) reasons.push(`loss ${pct(loss)}`);
-  const rtt = number(fields.rtt_ms);
+  const rtt = finite(fields.rtt_ms);
   if (rtt !== undefined && rtt > t.rttMs) reasons.push(`RTT ${num(rtt)} ms > ${t.rttMs}`);
-  const jitter = Math.max(number(fields.jitter_sd_ms) ?? 0, number(fields.jitter_ds_ms) ?? 0);
+  const jitter = Math.max(finite(fields.jitter_sd_ms) ?? 0, finite(fields.jitter_ds_ms) ?? 0);
   if (jitter > t.jitterMs) reasons.push(`jitter ${num(jitter)} ms > ${t.jitterMs}`);
   return reasons.length ? { state: 'degraded', reasons } : OK;
 }
@@ -76,7 +73,7 @@ export function ipslaRule(overrides: Readonly<Partial<IpslaThresholds>> = {}): L
     measurement: 'snmp_ipsla',
     kind: 'ipsla',
     linkId: (tags) => `${tags.device}/${tags.sla}`,
-    group: (tags) => tags.site || tags.region || tags.device || 'unknown',
+    group: siteGroup,
     evaluate: (fields) => evaluateIpsla(fields, thresholds),
   };
 }

@@ -16,6 +16,8 @@ export interface Verdict {
   reasons: string[];
 }
 
+const NO_REASONS: string[] = [];
+
 export interface LinkStatus {
   state: LinkState;
   reasons: string[];
@@ -34,7 +36,12 @@ export interface LinkStatus {
  * `staleAfterMs` turns stale; its next observation is taken at once.
  */
 export class LinkTracker {
-  #status: LinkStatus | undefined;
+  // The status as plain fields, not an object: 60,000 IAD links each keep one tracker.
+  #state: LinkState | undefined;
+  #reasons: string[] = NO_REASONS;
+  #since = 0;
+  #lastSeen = 0;
+  #source: string | undefined;
   #better: { verdict: Verdict; since: number } | undefined;
   /** The gap between the last two observations: the source's interval, so that silence can be told in intervals. */
   #intervalMs = 0;
@@ -49,27 +56,35 @@ export class LinkTracker {
     private readonly staleIntervals = 0,
   ) {}
 
+  /** A copy of the current status; undefined before the first observation. */
   get status(): LinkStatus | undefined {
-    return this.#status;
+    if (this.#state === undefined) return undefined;
+    const status: LinkStatus = { state: this.#state, reasons: this.#reasons, since: this.#since, lastSeen: this.#lastSeen };
+    if (this.#source) status.source = this.#source;
+    return status;
+  }
+
+  get state(): LinkState | undefined {
+    return this.#state;
   }
 
   /** Returns the new status when the state (or, within the same state, the reasons) changed. */
   observe(verdict: Verdict, now: number): LinkStatus | undefined {
-    const current = this.#status;
-    if (current && now > current.lastSeen) this.#intervalMs = now - current.lastSeen;
-    if (!current || current.state === 'stale' || SEVERITY[verdict.state] > SEVERITY[current.state]) {
+    const current = this.#state;
+    if (current !== undefined && now > this.#lastSeen) this.#intervalMs = now - this.#lastSeen;
+    if (current === undefined || current === 'stale' || SEVERITY[verdict.state] > SEVERITY[current]) {
       this.#better = undefined;
       return this.#set(verdict.state, verdict.reasons, now, now);
     }
-    if (verdict.state === current.state) {
+    if (verdict.state === current) {
       this.#better = undefined;
-      current.lastSeen = now;
-      return sameReasons(current.reasons, verdict.reasons) ? undefined : this.#set(current.state, verdict.reasons, current.since, now);
+      this.#lastSeen = now;
+      return sameReasons(this.#reasons, verdict.reasons) ? undefined : this.#set(current, verdict.reasons, this.#since, now);
     }
     // Better than now: wait until it has held for the whole period.
     if (!this.#better || SEVERITY[verdict.state] > SEVERITY[this.#better.verdict.state]) this.#better = { verdict, since: now };
     else this.#better.verdict = verdict;
-    current.lastSeen = now;
+    this.#lastSeen = now;
     if (now - this.#better.since < this.holdMs) return undefined;
     const { verdict: settled } = this.#better;
     this.#better = undefined;
@@ -78,21 +93,19 @@ export class LinkTracker {
 
   /** When the link turns stale if not observed before (ms); Infinity when there is nothing to go stale. */
   get staleAt(): number {
-    const current = this.#status;
-    if (!current || current.state === 'stale') return Infinity;
-    return current.lastSeen + Math.max(this.staleAfterMs, this.staleIntervals * this.#intervalMs);
+    if (this.#state === undefined || this.#state === 'stale') return Infinity;
+    return this.#lastSeen + Math.max(this.staleAfterMs, this.staleIntervals * this.#intervalMs);
   }
 
   /** Called periodically: turns the link stale when it has not been observed for too long. */
   checkStale(now: number): LinkStatus | undefined {
-    const current = this.#status;
-    if (!current || now < this.staleAt) return undefined;
+    if (now < this.staleAt) return undefined;
     this.#better = undefined;
-    const silentMs = now - current.lastSeen;
+    const silentMs = now - this.#lastSeen;
     const intervals = this.#intervalMs > 0 ? Math.floor(silentMs / this.#intervalMs) : 0;
     const reason =
       intervals > 0 ? `no data for ${intervals} interval${intervals === 1 ? '' : 's'}` : `no data for ${Math.floor(silentMs / 1000)} s`;
-    return this.#set('stale', [reason], now, current.lastSeen);
+    return this.#set('stale', [reason], now, this.#lastSeen);
   }
 
   /**
@@ -100,18 +113,22 @@ export class LinkTracker {
    * the device says the transition happened. The next observation confirms or corrects it as usual.
    */
   report(verdict: Verdict, now: number, source: string): LinkStatus | undefined {
-    const current = this.#status;
+    const current = this.#state;
     this.#better = undefined;
-    if (current?.state === verdict.state && sameReasons(current.reasons, verdict.reasons)) {
-      current.lastSeen = now;
+    if (current === verdict.state && sameReasons(this.#reasons, verdict.reasons)) {
+      this.#lastSeen = now;
       return undefined;
     }
-    return this.#set(verdict.state, verdict.reasons, current?.state === verdict.state ? current.since : now, now, source);
+    return this.#set(verdict.state, verdict.reasons, current === verdict.state ? this.#since : now, now, source);
   }
 
   #set(state: LinkState, reasons: string[], since: number, lastSeen: number, source?: string): LinkStatus {
-    this.#status = { state, reasons, since, lastSeen, ...(source ? { source } : {}) };
-    return { ...this.#status };
+    this.#state = state;
+    this.#reasons = reasons;
+    this.#since = since;
+    this.#lastSeen = lastSeen;
+    this.#source = source;
+    return this.status!;
   }
 }
 
