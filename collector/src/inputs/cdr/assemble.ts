@@ -82,13 +82,6 @@ export class CallAssembler {
 
   #join(r: CdrRow): void {
     const keys = r.legKeys!;
-    // The common case, a row opening a call of its own: one lookup.
-    if (keys.length === 1 && !this.#byKey.has(keys[0]!)) {
-      const call: OpenCall = { keys: [keys[0]!], rows: [r], lastEndMs: r.endMs };
-      this.#queue.push(call);
-      this.#byKey.set(keys[0]!, call);
-      return;
-    }
     let call: OpenCall | undefined;
     for (const k of keys) {
       const found = this.#byKey.get(k);
@@ -106,13 +99,18 @@ export class CallAssembler {
       }
     }
     if (!call) {
-      call = { keys: [], rows: [], lastEndMs: r.endMs };
+      // The common case, a row opening a call of its own: arrays of its own size.
+      call = { keys: keys.slice(), rows: [r], lastEndMs: r.endMs };
       this.#queue.push(call);
+      for (const k of keys) this.#byKey.set(k, call);
+      return;
     }
     call.rows.push(r);
-    call.lastEndMs = Math.max(call.lastEndMs, r.endMs);
+    if (r.endMs > call.lastEndMs) call.lastEndMs = r.endMs;
+    // Every key in call.keys maps to the call already: only the row's new keys are added.
     for (const k of keys) {
-      if (!call.keys.includes(k)) call.keys.push(k);
+      if (call.keys.includes(k)) continue;
+      call.keys.push(k);
       this.#byKey.set(k, call);
     }
   }
