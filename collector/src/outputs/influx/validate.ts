@@ -77,6 +77,10 @@ function fieldProblem(type: FieldType, value: unknown): string | undefined {
   }
 }
 
+function rejected(measurement: string, code: RejectionCode, reason: string, where: { field?: string; tag?: string } = {}): Checked {
+  return { ok: false, rejection: { code, measurement, ...where, reason } };
+}
+
 export class MetricValidator {
   readonly #schemas = new Map<string, CompiledSchema>();
 
@@ -94,37 +98,34 @@ export class MetricValidator {
   check(metric: Metric): Checked {
     const measurement = String(metric.measurement);
     const schema = this.#schemas.get(measurement);
-    const reject = (code: RejectionCode, reason: string, where: { field?: string; tag?: string } = {}): Checked => ({
-      ok: false,
-      rejection: { code, measurement, ...where, reason },
-    });
-    if (!schema) return reject('unknown-measurement', 'no schema declares this measurement');
+    if (!schema) return rejected(measurement, 'unknown-measurement', 'no schema declares this measurement');
     const time = metric.time;
     if (typeof time !== 'number' || !Number.isFinite(time) || time <= 0 || time > MAX_TIME_MS) {
-      return reject('invalid-time', `invalid time ${describeValue(time)} (expected ms since 1970)`);
+      return rejected(measurement, 'invalid-time', `invalid time ${describeValue(time)} (expected ms since 1970)`);
     }
 
     let emptyTags = false;
     for (const tag in metric.tags) {
       const value: unknown = metric.tags[tag];
-      if (!schema.tags.has(tag)) return reject('undeclared-tag', 'tag is not declared in the schema', { tag });
-      if (typeof value !== 'string') return reject('bad-tag-value', `expected a string tag value, got ${describeValue(value)}`, { tag });
+      if (!schema.tags.has(tag)) return rejected(measurement, 'undeclared-tag', 'tag is not declared in the schema', { tag });
+      if (typeof value !== 'string')
+        return rejected(measurement, 'bad-tag-value', `expected a string tag value, got ${describeValue(value)}`, { tag });
       if (value === '') emptyTags = true;
-      else if (/[\r\n]/.test(value)) return reject('bad-tag-value', 'tag value contains a line break', { tag });
-      else if (value.endsWith('\\')) return reject('bad-tag-value', 'tag value ends with a backslash', { tag });
+      else if (/[\r\n]/.test(value)) return rejected(measurement, 'bad-tag-value', 'tag value contains a line break', { tag });
+      else if (value.endsWith('\\')) return rejected(measurement, 'bad-tag-value', 'tag value ends with a backslash', { tag });
     }
 
     let present = 0;
     for (const field in metric.fields) {
       const value: unknown = metric.fields[field];
       const type = schema.fields.get(field);
-      if (type === undefined) return reject('undeclared-field', 'field is not declared in the schema', { field });
+      if (type === undefined) return rejected(measurement, 'undeclared-field', 'field is not declared in the schema', { field });
       if (value === undefined || value === null) continue; // absent, as the `influx` package treats it
       const problem = fieldProblem(type, value);
-      if (problem) return reject('wrong-type', problem, { field });
+      if (problem) return rejected(measurement, 'wrong-type', problem, { field });
       present++;
     }
-    if (present === 0) return reject('no-fields', 'no field values');
+    if (present === 0) return rejected(measurement, 'no-fields', 'no field values');
 
     if (!emptyTags) return { ok: true, metric };
     const tags: Record<string, string> = {};
