@@ -433,7 +433,8 @@ describe('InfluxSink against influxd 1.6.7', () => {
     await expect(a.sink.flush({ timeoutMs: 300 })).rejects.toThrow(/flush not finished after 300 ms; 1000 points still queued/);
     expect(b.lines.find((l) => l.msg.startsWith('waiting for InfluxDB'))).toMatchObject({
       level: 40,
-      err: expect.stringMatching(/ECONNREFUSED/),
+      // refused, or reset when a parallel test's service grabbed the freed port meanwhile
+      err: expect.stringMatching(/ECONNREFUSED|ECONNRESET/),
     });
 
     await influxd.restart();
