@@ -75,4 +75,14 @@ describe('CallAccounting', () => {
     const f = restored.next(sample(5000, { processedDialogs: 35, failedDialogs: 5 }, { ongoing: 30 }));
     expect(f).toMatchObject({ attempts: 15, failed: 5, answered: 10 });
   });
+
+  it('counts a counter the checkpoint lacks (written by an older collector) from the next sample, never NaN', () => {
+    const { cancelledCalls: _, ...older } = { ...zeroCounters, processedDialogs: 100, failedDialogs: 10, busyReplies: 4 };
+    const checkpoint = { sample: { time: 0, upSince: 'run-1', counters: older as SwitchCounters, dialogs: idle }, answeredEmitted: 90 };
+    const acc = new CallAccounting(checkpoint);
+    const f = acc.next(sample(1000, { processedDialogs: 105, failedDialogs: 13, busyReplies: 5, cancelledCalls: 40 }));
+    expect(f).toMatchObject({ attempts: 5, failed: 3, cancelled: 0, userFailures: 0, restarted: false });
+    const g = acc.next(sample(2000, { processedDialogs: 106, failedDialogs: 14, busyReplies: 5, cancelledCalls: 41 }));
+    expect(g).toMatchObject({ cancelled: 1, userFailures: 1 });
+  });
 });

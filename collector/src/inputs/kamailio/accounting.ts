@@ -74,7 +74,11 @@ export class CallAccounting {
     const last = this.#last;
     const restarted = last !== undefined && isNewRun(last.sample, sample);
     const base = !last || restarted ? undefined : last.sample.counters;
-    const delta = (pick: (c: SwitchCounters) => number) => (last === undefined ? 0 : pick(sample.counters) - (base ? pick(base) : 0));
+    // A checkpoint of an older collector may lack a counter (undefined, or NaN in a sum): that one counts from this sample.
+    const delta = (pick: (c: SwitchCounters) => number) => {
+      const before = base ? pick(base) : 0;
+      return last === undefined || !Number.isFinite(before) ? 0 : pick(sample.counters) - before;
+    };
 
     const answeredTotal = answeredSinceStart(sample);
     const alreadyEmitted = !last ? answeredTotal : restarted ? 0 : last.answeredEmitted;
