@@ -12,7 +12,8 @@ import { waitFor } from '../collector/src/devstack/process.js';
 import { launchChromium, openPreview } from '../collector/src/preview/browser.js';
 import type { PreviewPanel } from '../collector/src/preview/panels.js';
 import { startPreviewServer } from '../collector/src/preview/server.js';
-import { DEMO_DATABASE, startDemoStack, type DemoStack } from '../collector/src/devstack/demo-stack.js';
+import { DEMO_CDR_SOURCE, DEMO_DATABASE, startDemoStack, type DemoStack } from '../collector/src/devstack/demo-stack.js';
+import { circuitsFor } from '../collector/src/traffic/erlang.js';
 import { Zone } from '../collector/src/inputs/cdr/zone.js';
 import { createLogger } from '../collector/src/lib/log.js';
 import { buildDashboards } from '../dashboards/src/dashboards.js';
@@ -127,6 +128,15 @@ function checkValues(results: { target: QueryTarget; answer: Answer }[]): void {
     .sort((a, b) => b - a)
     .slice(0, 10);
   expect(record).toEqual(simulated);
+  // Erlang B advice written by the collector: the PBX's CDR trunk group has a busy hour from its weeks
+  // of CDR history on any day; its figures agree with Erlang B computed here.
+  const advice = rows('callboard-trunk-group', 'Erlang B advice');
+  const pbx = advice.find((r) => r.trunk_group === `${DEMO_CDR_SOURCE}-pstn`);
+  expect(pbx).toBeDefined();
+  expect(pbx!.days).toBe(5);
+  expect(pbx!['circuits needed']).toBe(circuitsFor(pbx!['busy hour E'] as number, 0.01).circuits);
+  expect(pbx!.headroom).toBe((pbx!.provisioned as number) - (pbx!['circuits needed'] as number));
+  expect(pbx!['observed busy-hour blocking']).toBeTypeOf('number');
   // Trunk tiles for the Callboard panel: every dispatcher trunk with its state.
   const tiles = rows('callboard-noc-wall', 'Trunk health', 'state');
   expect(Object.fromEntries(tiles.map((t) => [t.trunk, t.state]))).toEqual({ 'trunk-a': 'up', 'trunk-b': 'up', 'trunk-c': 'down' });

@@ -19,11 +19,12 @@ import { Pipeline } from './pipeline/pipeline.js';
 import { Scheduler } from './pipeline/scheduler.js';
 import type { Sink } from './pipeline/sink.js';
 import { sourceStatus } from './pipeline/source-status.js';
+import { TrunkAdvisor, trunkAdvice } from './traffic/advice.js';
 import { TrunkGroups, trunkGroup } from './traffic/trunk-groups.js';
 import { VERSION } from './version.js';
 
 export function allMeasurementSchemas(): MeasurementSchema[] {
-  return [sourceStatus, linkHealth, trunkGroup, alertsMeasurement, ...inputPlugins.flatMap((p) => p.measurements)];
+  return [sourceStatus, linkHealth, trunkGroup, trunkAdvice, alertsMeasurement, ...inputPlugins.flatMap((p) => p.measurements)];
 }
 
 /**
@@ -41,6 +42,7 @@ export class Collector {
   readonly #scheduler: Scheduler;
   readonly #pipeline: Pipeline;
   readonly #hub: LiveHub;
+  readonly #advisor: TrunkAdvisor;
   readonly #log: Logger;
   #staleTimer: NodeJS.Timeout | undefined;
 
@@ -65,6 +67,7 @@ export class Collector {
     const { hold, staleAfter, ...thresholds } = config.health;
     this.health = new HealthEngine({ holdMs: hold, staleAfterMs: staleAfter, ...thresholds });
     const trunkGroups = new TrunkGroups(config.trunkGroups);
+    this.#advisor = new TrunkAdvisor(config.trunkGroups, trafficProfile, config.timezone);
     this.alerting = config.alerting && new AlertEngine({
       config: config.alerting,
       timezone: config.timezone,
@@ -110,6 +113,7 @@ export class Collector {
     for (const input of this.#inputs) await input.start?.(this.#pipeline.emit);
     this.#scheduler.start();
     this.#staleTimer = setInterval(() => this.#pipeline.emit(this.health.checkStale(Date.now())), 1000).unref();
+    this.#advisor.start(this.#pipeline.emit);
     this.alerting?.start();
     await this.api.start();
     this.#log.info({ inputs: this.#inputs.map((i) => `${i.type}:${i.name}`), sinks: this.#sinks.map((s) => s.name) }, 'collector started');
@@ -123,6 +127,7 @@ export class Collector {
     await this.api.stop();
     await this.#scheduler.stop();
     clearInterval(this.#staleTimer);
+    this.#advisor.stop();
     await Promise.allSettled(this.#inputs.map((i) => i.stop?.()));
     await this.alerting?.stop();
     this.#hub.stop();

@@ -731,6 +731,15 @@ function device(): Json {
   });
 }
 
+/**
+ * InfluxQL cannot compute Erlang B: the collector writes its advice (trunk_advice, every minute, from its
+ * traffic profile) and these panels read it. The latest point per group, whole (no selector mixes evaluations).
+ */
+const ADVICE_LATEST = (group: string) =>
+  `SELECT "busy_hour_start" AS "busy hour", "busy_hour_erlangs" AS "busy hour E", "circuits_needed" AS "circuits needed", "circuits_provisioned" AS "provisioned", "headroom", "grade_of_service" * 100 AS "target blocking", "blocking_at_provisioned" * 100 AS "Erlang B blocking at provisioned", "busy_hour_blocking" * 100 AS "observed busy-hour blocking", "busy_hour_days" AS "days" FROM "trunk_advice" WHERE $timeFilter AND ${group} GROUP BY "trunk_group" ORDER BY time DESC LIMIT 1`;
+const ADVICE_SOURCE =
+  'Busy hour: ITU-T E.500 time-consistent, the mean of the last business days (busyHourDays); written by the collector as trunk_advice (also GET /api/v1/trunk-groups).';
+
 function trunkGroup(): Json {
   resetIds();
   const group = matches('trunk_group', 'trunk_group');
@@ -738,7 +747,7 @@ function trunkGroup(): Json {
     uid: 'callboard-trunk-group',
     title: 'Callboard — trunk group',
     description:
-      'Occupancy, carried traffic in Erlangs, the busy hour and its Erlang B sizing, and the member trunks of the chosen trunk groups.',
+      'Occupancy, carried traffic in Erlangs, the time-consistent busy hour and its Erlang B advice (circuits needed, headroom, blocking), and the member trunks of the chosen trunk groups.',
     tags: ['trunk-group', 'traffic'],
     time: { from: 'now-24h', to: 'now' },
     refresh: '1m',
@@ -793,30 +802,112 @@ function trunkGroup(): Json {
         ],
         { unit: 'none', decimals: 1, custom: { drawStyle: 'bars', fillOpacity: 60, lineWidth: 1, spanNulls: false } },
       ),
+      panel({
+        type: 'bargauge',
+        title: 'Headroom at the busy hour (circuits)',
+        description: `Provisioned circuits minus those Erlang B needs for the time-consistent busy hour at the group's grade of service; below 0 the group blocks more than its target. ${ADVICE_SOURCE}`,
+        gridPos: { x: 16, y: 7, w: 8, h: 8 },
+        targets: [
+          {
+            refId: 'A',
+            query: `SELECT last("headroom") AS "headroom" FROM "trunk_advice" WHERE $timeFilter AND ${group} GROUP BY "trunk_group"`,
+            alias: '$tag_trunk_group',
+          },
+        ],
+        options: {
+          orientation: 'horizontal',
+          displayMode: 'basic',
+          showUnfilled: false,
+          valueMode: 'color',
+          reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+        },
+        fieldConfig: fields({ unit: 'short', decimals: 0, thresholds: thresholds(['red', null], ['orange', 0], ['green', 1]) }),
+      }),
       table(
-        'Busy hour and Erlang B sizing',
-        { x: 16, y: 7, w: 8, h: 8 },
+        'Erlang B advice',
+        { x: 0, y: 15, w: 24, h: 6 },
+        [{ refId: 'A', query: ADVICE_LATEST(group) }],
+        { description: `The latest evaluation per trunk group. ${ADVICE_SOURCE}` },
+        { decimals: 2 },
+        [
+          {
+            matcher: { id: 'byName', options: 'Time' },
+            properties: [
+              { id: 'displayName', value: 'evaluated' },
+              { id: 'unit', value: 'dateTimeFromNow' },
+            ],
+          },
+          ...['circuits needed', 'provisioned', 'headroom', 'days'].map((name) => ({
+            matcher: { id: 'byName', options: name },
+            properties: [{ id: 'decimals', value: 0 }],
+          })),
+          {
+            matcher: { id: 'byName', options: 'headroom' },
+            properties: [
+              { id: 'thresholds', value: thresholds(['red', null], ['orange', 0], ['green', 1]) },
+              { id: 'custom.cellOptions', value: { type: 'color-background' } },
+            ],
+          },
+          ...['target blocking', 'Erlang B blocking at provisioned', 'observed busy-hour blocking'].map((name) => ({
+            matcher: { id: 'byName', options: name },
+            properties: [
+              { id: 'unit', value: 'percent' },
+              { id: 'decimals', value: 2 },
+            ],
+          })),
+        ],
+      ),
+      timeseries(
+        'Busy-hour traffic and Erlang B circuits',
+        { x: 0, y: 21, w: 12, h: 8 },
         [
           {
             refId: 'A',
-            query: `SELECT max("erlangs") AS "busy hour E" FROM (SELECT sum("minutes") / 60 AS "erlangs" FROM "trunk_group" WHERE $timeFilter AND ${group} GROUP BY time(1h), "trunk_group" fill(none)) GROUP BY "trunk_group"`,
+            query: `SELECT max("busy_hour_erlangs") AS "busy hour E" FROM "trunk_advice" WHERE $timeFilter AND ${group} GROUP BY time($__interval), "trunk_group" fill(none)`,
+            alias: 'busy hour E $tag_trunk_group',
           },
           {
             refId: 'B',
-            query: `SELECT last("capacity") AS "channels", max("calls_active") AS "peak in use" FROM "trunk_group" WHERE $timeFilter AND ${group} GROUP BY "trunk_group"`,
+            query: `SELECT max("circuits_needed") AS "needed" FROM "trunk_advice" WHERE $timeFilter AND ${group} GROUP BY time($__interval), "trunk_group" fill(none)`,
+            alias: 'circuits needed $tag_trunk_group',
+          },
+          {
+            refId: 'C',
+            query: `SELECT last("circuits_provisioned") AS "provisioned" FROM "trunk_advice" WHERE $timeFilter AND ${group} GROUP BY time($__interval), "trunk_group" fill(none)`,
+            alias: 'provisioned $tag_trunk_group',
           },
         ],
+        { unit: 'short', min: 0, decimals: 1 },
+        { description: `How the advice moved: the busy hour's Erlangs, the circuits they need, and those provisioned. ${ADVICE_SOURCE}` },
+      ),
+      timeseries(
+        'Blocking: observed in the busy hour vs target',
+        { x: 12, y: 21, w: 12, h: 8 },
+        [
+          {
+            refId: 'A',
+            query: `SELECT max("busy_hour_blocking") * 100 AS "observed" FROM "trunk_advice" WHERE $timeFilter AND ${group} GROUP BY time($__interval), "trunk_group" fill(none)`,
+            alias: 'observed $tag_trunk_group',
+          },
+          {
+            refId: 'B',
+            query: `SELECT max("blocking_at_provisioned") * 100 AS "Erlang B" FROM "trunk_advice" WHERE $timeFilter AND ${group} GROUP BY time($__interval), "trunk_group" fill(none)`,
+            alias: 'Erlang B at provisioned $tag_trunk_group',
+          },
+          {
+            refId: 'C',
+            query: `SELECT last("grade_of_service") * 100 AS "target" FROM "trunk_advice" WHERE $timeFilter AND ${group} GROUP BY time($__interval), "trunk_group" fill(none)`,
+            alias: 'target $tag_trunk_group',
+          },
+        ],
+        { unit: 'percent', min: 0, decimals: 2 },
         {
-          description:
-            'Busy hour = the hour of the range with the most carried traffic (minutes ÷ 60). The Erlang B advice (circuits for 1 % blocking at the time-consistent busy hour) is in the collector API: GET /api/v1/trunk-groups, or `callboard erlang --traffic <busy hour E> --gos 0.01`.',
-          transformations: [{ id: 'merge', options: {} }],
+          description: `Observed: calls blocked for want of a circuit (Q.850 34, SIP 503) over attempts, in the busy hour of the days averaged. Erlang B: what the provisioned circuits give at the busy-hour traffic. ${ADVICE_SOURCE}`,
         },
-        { decimals: 1 },
-        [{ matcher: { id: 'byName', options: 'Time' }, properties: [{ id: 'displayName', value: 'busy hour' }] }],
       ),
       timeseries(
         'Hourly traffic (Erlangs)',
-        { x: 0, y: 15, w: 12, h: 8 },
+        { x: 0, y: 29, w: 12, h: 8 },
         [
           {
             refId: 'A',
@@ -828,7 +919,7 @@ function trunkGroup(): Json {
       ),
       timeseries(
         'ASR per member trunk',
-        { x: 12, y: 15, w: 12, h: 8 },
+        { x: 12, y: 29, w: 12, h: 8 },
         [
           {
             refId: 'A',
@@ -840,7 +931,7 @@ function trunkGroup(): Json {
       ),
       table(
         'Member trunks',
-        { x: 0, y: 23, w: 24, h: 7 },
+        { x: 0, y: 37, w: 24, h: 7 },
         [
           {
             refId: 'A',

@@ -227,7 +227,9 @@ export const matches = (tag: string, variable: string) => `"${tag}" =~ /^$${vari
 export const VARIABLES = {
   switch: () => queryVariable('switch', 'Switch', 'SHOW TAG VALUES FROM "softswitch_calls" WITH KEY = "switch"'),
   region: () => queryVariable('region', 'Region', 'SHOW TAG VALUES FROM "snmp_device" WITH KEY = "region"'),
-  trunkGroup: () => queryVariable('trunk_group', 'Trunk group', 'SHOW TAG VALUES FROM "trunk_group" WITH KEY = "trunk_group"'),
+  /** Groups of switch or span members write trunk_group; a group of CDR trunks only has its Erlang B advice. */
+  trunkGroup: () =>
+    queryVariable('trunk_group', 'Trunk group', 'SHOW TAG VALUES FROM "trunk_group", "trunk_advice" WITH KEY = "trunk_group"'),
   /** The snmp input (config `name`) that polls the customer IADs: the migration view counts its devices. */
   iadInput: () => textVariable('iad_input', 'SNMP input of the IADs', 'iads'),
   /** Routers, gateways and switches (not the customer IADs) of the chosen regions. */

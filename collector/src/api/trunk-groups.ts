@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { seriesKey } from '../pipeline/metric.js';
 import type { TrafficProfileSink } from '../outputs/traffic/profile.js';
 import type { LiveStore } from '../outputs/live/store.js';
-import { erlangAdvice, observedBlocking, timeConsistentBusyHour } from '../traffic/busy-hour.js';
+import { evaluateTrunkGroup } from '../traffic/advice.js';
 import type { TrunkGroupConfig } from '../traffic/trunk-groups.js';
 
 export interface TrunkGroupsDependencies {
@@ -20,7 +20,7 @@ export function trunkGroupsRouter(deps: TrunkGroupsDependencies): Router {
       const live = deps.store.get(
         seriesKey('trunk_group', { carrier: group.carrier ?? 'unspecified', direction: group.direction, trunk_group: group.name }),
       );
-      const busyHour = timeConsistentBusyHour(deps.profile.quarters(group.name), deps.timezone, group.busyHourDays);
+      const evaluation = evaluateTrunkGroup(group, deps.profile, deps.timezone);
       return {
         name: group.name,
         members: group.members,
@@ -28,9 +28,9 @@ export function trunkGroupsRouter(deps: TrunkGroupsDependencies): Router {
         direction: group.direction,
         carrier: group.carrier ?? null,
         live: live ? { ...live.fields, time: live.time } : null,
-        busyHour: busyHour ?? null,
-        advice: busyHour ? erlangAdvice(busyHour.erlangs, group.capacity, group.gradeOfService) : null,
-        blocking: busyHour ? observedBlocking(deps.profile.calls(group.name), busyHour, deps.timezone) : null,
+        busyHour: evaluation?.busyHour ?? null,
+        advice: evaluation?.advice ?? null,
+        blocking: evaluation?.blocking ?? null,
       };
     });
     res.json({ generatedAt: Date.now(), timezone: deps.timezone, groups });

@@ -15,10 +15,19 @@ import { startKamailio, type Kamailio } from './kamailio.js';
 import { freePort } from './ports.js';
 import { startSimNetwork, type SimNetwork } from './sim-network.js';
 import { startUac, startUas, type Uas, type UacRun } from './sipp.js';
+import { circuitsFor } from '../traffic/erlang.js';
 
 export const DEMO_DATABASE = 'callboard';
 export const DEMO_SWITCH = 'ss1';
 export const DEMO_CDR_SOURCE = 'pbx1';
+/** The PBX's trunks as its CDRs name them. */
+const DEMO_CDR_TRUNKS = ['SIP/trunk-a', 'SIP/trunk-b', 'SIP/trunk-c'] as const;
+/**
+ * Channels of the PBX's trunk group: one short of what Erlang B asks at 1 % for its busy hour, so the
+ * advice shows a shortfall. The simulated business day carries about 0.28 E in its busy hour per 100
+ * calls a day (150 s mean hold): 4.25 E at 1,500 calls a day.
+ */
+const demoCdrChannels = (callsPerDay: number) => Math.max(1, circuitsFor(callsPerDay * 0.0028, 0.01).circuits - 1);
 
 export interface DemoStackOptions {
   /** Data of InfluxDB, the collector's state and the CDR files. */
@@ -106,6 +115,8 @@ export async function startDemoStack(o: DemoStackOptions): Promise<DemoStack> {
     const cdrDir = join(o.dir, 'cdr');
     // The feed rewrites its file on every start, so the input's checkpoint of the old one must go too.
     rmSync(join(o.dir, 'state', `cdr-${DEMO_CDR_SOURCE}.json`), { force: true });
+    // The traffic profile holds those CDRs' talk time: re-read, they would count twice.
+    rmSync(join(o.dir, 'state', 'traffic-profile.json'), { force: true });
     const cdr = startCdrFeed({ dir: cdrDir, callsPerDay: o.cdrCallsPerDay, historyDays: o.cdrHistoryDays, timezone: o.timezone });
     started.add(() => cdr.stop());
 
@@ -123,6 +134,16 @@ export async function startDemoStack(o: DemoStackOptions): Promise<DemoStack> {
         warnAt: 90,
       },
       { name: 'pstn-west', members: [`${DEMO_SWITCH}/trunk-c`], capacity: 23, direction: 'outbound', carrier: 'globex', warnAt: 90 },
+      // The PBX's trunks, known from its CDRs only: the weeks of CDR history give its Erlang B advice a
+      // business-day busy hour from the start, on any day of the week.
+      {
+        name: `${DEMO_CDR_SOURCE}-pstn`,
+        members: DEMO_CDR_TRUNKS.map((trunk) => `${DEMO_CDR_SOURCE}/${trunk}`),
+        capacity: demoCdrChannels(o.cdrCallsPerDay),
+        direction: 'both',
+        carrier: 'acme',
+        warnAt: 90,
+      },
     ];
     const targets = { calls_per_day: o.cdrCallsPerDay, minutes_per_day: Math.round(o.cdrCallsPerDay * 1.5) };
     mkdirSync(join(o.dir, 'state'), { recursive: true });
@@ -144,7 +165,7 @@ export async function startDemoStack(o: DemoStackOptions): Promise<DemoStack> {
           format: 'asterisk',
           sourceTimezone: o.timezone,
           dialPlan: { ownPrefixes: ['212555'], localPrefixes: ['212', '646', '718', '917', '347'], homeAreaCode: '212' },
-          trunks: ['SIP/trunk-a', 'SIP/trunk-b', 'SIP/trunk-c'],
+          trunks: [...DEMO_CDR_TRUNKS],
           keepDays: Math.min(62, o.cdrHistoryDays + 2),
           milestones: targets,
           reconcileWith: DEMO_SWITCH,

@@ -21,7 +21,9 @@ export interface PreviewLive {
 export const TRUNK_TILE_FIELDS = ['state', 'up', 'latency_avg_ms'] as const;
 
 export function previewPanels(settings: { live?: PreviewLive; staleAfterSeconds: number }): Record<string, PreviewPanel> {
-  const live = settings.live ? { enabled: true, url: settings.live.url, token: settings.live.token } : { enabled: false, url: '', token: '' };
+  const live = settings.live
+    ? { enabled: true, url: settings.live.url, token: settings.live.token }
+    : { enabled: false, url: '', token: '' };
   const common = { staleAfterSeconds: settings.staleAfterSeconds, live };
   return {
     calls: {
@@ -37,7 +39,12 @@ export function previewPanels(settings: { live?: PreviewLive; staleAfterSeconds:
     milestone: {
       queries: [{ refId: 'days', query: `SELECT "calls", "minutes" FROM "cdr_day" WHERE time > now() - 90d GROUP BY "source"` }],
       // CDR totals arrive with the CDR files, minutes apart: a day row is not stale within the hour.
-      options: { ...common, staleAfterSeconds: Math.max(settings.staleAfterSeconds, 3600), view: 'milestone', live: { enabled: false, url: '', token: '' } },
+      options: {
+        ...common,
+        staleAfterSeconds: Math.max(settings.staleAfterSeconds, 3600),
+        view: 'milestone',
+        live: { enabled: false, url: '', token: '' },
+      },
     },
     links: {
       queries: TRUNK_TILE_FIELDS.map((field) => ({

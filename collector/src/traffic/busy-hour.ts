@@ -18,9 +18,13 @@ export interface BusyHour {
 
 const QUARTERS_PER_DAY = 96;
 
-function localParts(ms: number, timeZone: string): { day: string; weekday: number; quarter: number } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
+/** One formatter per zone: building one costs far more than using it, and the advice runs over 35 days of quarters per group. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
       timeZone,
       year: 'numeric',
       month: '2-digit',
@@ -29,7 +33,39 @@ function localParts(ms: number, timeZone: string): { day: string; weekday: numbe
       minute: '2-digit',
       hourCycle: 'h23',
       weekday: 'short',
-    })
+    });
+    formatters.set(timeZone, format);
+  }
+  return format;
+}
+
+interface LocalParts {
+  day: string;
+  weekday: number;
+  quarter: number;
+}
+
+/**
+ * Local parts per zone and instant. The same quarter-hour starts come back for every group at every
+ * evaluation (the advice runs each minute over weeks of quarters), and formatting is the costly step.
+ */
+const partsCache = new Map<string, Map<number, LocalParts>>();
+const PARTS_CACHE_LIMIT = 200_000;
+
+function localParts(ms: number, timeZone: string): LocalParts {
+  let zone = partsCache.get(timeZone);
+  if (!zone) partsCache.set(timeZone, (zone = new Map()));
+  let parts = zone.get(ms);
+  if (!parts) {
+    if (zone.size >= PARTS_CACHE_LIMIT) zone.clear();
+    zone.set(ms, (parts = formatLocalParts(ms, timeZone)));
+  }
+  return parts;
+}
+
+function formatLocalParts(ms: number, timeZone: string): LocalParts {
+  const parts = Object.fromEntries(
+    formatterFor(timeZone)
       .formatToParts(new Date(ms))
       .map((p) => [p.type, p.value]),
   );

@@ -8,6 +8,7 @@ import { sourceStatus } from '../../pipeline/source-status.js';
 import { linkHealth } from '../../health/engine.js';
 import { snmpEvents } from '../../inputs/snmp-trap/measurements.js';
 import { alertsMeasurement } from '../../alerting/measurement.js';
+import { trunkAdvice } from '../../traffic/advice.js';
 
 const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
 
@@ -26,7 +27,10 @@ function table(schema: MeasurementSchema): string {
 }
 
 describe('README.md', () => {
-  it.each([softswitchCalls, trunkStatus, sourceStatus, linkHealth, alertsMeasurement, snmpEvents])('has the table of $measurement as declared in its schema', (schema) => {
-    expect(readme).toContain(table(schema));
-  });
+  it.each([softswitchCalls, trunkStatus, sourceStatus, linkHealth, trunkAdvice, alertsMeasurement, snmpEvents])(
+    'has the table of $measurement as declared in its schema',
+    (schema) => {
+      expect(readme).toContain(table(schema));
+    },
+  );
 });
