@@ -35,25 +35,36 @@ export interface SnmpRequest extends RequestPdu {
   community: string;
 }
 
+/**
+ * Reads BER from a datagram that anyone can send: every read is bounds-checked, and anything
+ * malformed throws a plain Error whose message starts with "BER: " (never a TypeError from
+ * reading past the end, never a silently wrong value).
+ */
 export class Reader {
   pos = 0;
   constructor(readonly buf: Buffer) {}
+  #byte(): number {
+    if (this.pos >= this.buf.length) throw new Error('BER: truncated');
+    return this.buf[this.pos++]!;
+  }
   header(expected?: number): { tag: number; len: number } {
-    const tag = this.buf[this.pos++]!;
+    const tag = this.#byte();
     if (expected !== undefined && tag !== expected)
       throw new Error(`BER: expected tag 0x${expected.toString(16)}, got 0x${tag.toString(16)}`);
-    let len = this.buf[this.pos++]!;
+    let len = this.#byte();
     if (len & 0x80) {
       const n = len & 0x7f;
       if (n > 4) throw new Error('BER: length too long');
       len = 0;
-      for (let i = 0; i < n; i++) len = len * 256 + this.buf[this.pos++]!;
+      for (let i = 0; i < n; i++) len = len * 256 + this.#byte();
     }
     if (this.pos + len > this.buf.length) throw new Error('BER: truncated');
     return { tag, len };
   }
+  /** SNMP's INTEGERs are 32-bit; six bytes still read exactly, more would lose precision. */
   int(): number {
     const { len } = this.header(TAG.integer);
+    if (len === 0 || len > 6) throw new Error(`BER: integer of ${len} bytes`);
     let v = this.buf[this.pos]! & 0x80 ? -1 : 0;
     for (let i = 0; i < len; i++) v = v * 256 + this.buf[this.pos++]!;
     return v;
@@ -66,18 +77,24 @@ export class Reader {
   }
   oid(): string {
     const { len } = this.header(TAG.oid);
+    if (len === 0) throw new Error('BER: empty OID');
     const end = this.pos + len;
     const first = this.buf[this.pos++]!;
     const parts = [Math.floor(first / 40), first % 40];
     let v = 0;
+    let open = false;
     while (this.pos < end) {
       const b = this.buf[this.pos++]!;
       v = v * 128 + (b & 0x7f);
-      if (!(b & 0x80)) {
+      // Sub-identifiers are 32-bit (RFC 2578 §7.1.3).
+      if (v > 0xffffffff) throw new Error('BER: OID sub-identifier too large');
+      open = (b & 0x80) !== 0;
+      if (!open) {
         parts.push(v);
         v = 0;
       }
     }
+    if (open) throw new Error('BER: OID sub-identifier cut short');
     return parts.join('.');
   }
   skip(): void {
