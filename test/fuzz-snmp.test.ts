@@ -25,9 +25,10 @@ import { SnmpClient, SnmpError, type SnmpTarget, type Varbind } from '../collect
 import { mutated, mutationOf, runs } from './support/fuzz.js';
 
 const RECORDING = join(import.meta.dirname, '../../shared/fixtures/snmprec/librenms_ios_c3560.snmprec');
-const SNMP_ERROR = /^SNMP (timeout|agent|invalid|transport) from 127\.0\.0\.1:\d+ for [\d.]*: \S/;
+const SNMP_ERROR = /^SNMP (timeout|agent|invalid|transport|auth) from 127\.0\.0\.1:\d+ for [\d.]*: \S/;
 /** What the simulator's decoder throws: its own message, saying what was wrong with the bytes. */
-const BER_ERROR = /^BER: (truncated|expected tag 0x[0-9a-f]+, got 0x[0-9a-f]+|length too long|integer of \d+ bytes|empty OID|OID sub-identifier (cut short|too large))$/;
+const BER_ERROR =
+  /^BER: (truncated|expected tag 0x[0-9a-f]+, got 0x[0-9a-f]+|length too long|integer of \d+ bytes|empty OID|OID sub-identifier (cut short|too large))$/;
 const TYPES = new Set(['integer', 'octets', 'oid', 'ip', 'counter32', 'gauge32', 'timeticks', 'counter64', 'opaque', 'null', 'boolean']);
 
 /** A value of any SNMP type, some well formed and some not (wrong lengths, odd tags). */

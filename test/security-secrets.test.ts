@@ -122,9 +122,8 @@ beforeAll(async () => {
             { device: 'sim1', address: `127.0.0.1:${simPort}` },
             { device: 'silent1', address: `127.0.0.1:${silentPort}`, credentials: 'silent' },
             { device: 'rtr1', address: `127.0.0.1:${snmpd.port}`, credentials: 'v3' },
-            // `localhost`, not 127.0.0.1: the SNMP client pools v3 sessions by host, port and user (not keys), so the same
-            // address would reuse rtr1's session and keys.
-            { device: 'rtr2', address: `localhost:${snmpd.port}`, credentials: 'v3wrong' },
+            // The same address and user as rtr1, with wrong keys: it must not borrow rtr1's pooled v3 session.
+            { device: 'rtr2', address: `127.0.0.1:${snmpd.port}`, credentials: 'v3wrong' },
           ],
         },
       ],

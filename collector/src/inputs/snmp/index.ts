@@ -183,6 +183,8 @@ export class SnmpInput implements Input {
   readonly #metrics: SnmpSelfMetrics;
   #emit?: Emit;
   #pending: Metric[] = [];
+  /** Devices whose credentials were refused since their last good poll. */
+  readonly #authFailing = new Set<string>();
   #flushTimer?: NodeJS.Timeout;
   lastCycle?: CycleStats;
   /** This collector's share of the targets (see shard.ts); all of them when unset. */
@@ -252,15 +254,28 @@ export class SnmpInput implements Input {
       const outcome = await pollDevice(this.#client, target.snmp, target.profiles, target.device, false);
       const time = Date.now();
       this.#queue(pollMetrics(outcome.result, target.rates, target.tags, time, performance.now() - started));
+      if (this.#authFailing.size > 0) this.#authFailing.delete(target.id);
       if (outcome.errors.length > 0) {
         this.#log.debug({ device: target.id, errors: outcome.errors }, 'some profiles failed');
       }
       return { result: 'ok' };
     } catch (error) {
       const timeout = error instanceof SnmpError && error.kind === 'timeout';
+      if (error instanceof SnmpError && error.kind === 'auth') this.#authFailed(target, error);
       this.#queue([unreachableMetric(target.tags, Date.now(), this.#scheduler.isUnreachable(index))]);
       return { result: timeout ? 'timeout' : 'error', message: error instanceof Error ? error.message : String(error) };
     }
+  }
+
+  /** Counted every time; logged once per device until it polls again (a wrong key fails every interval). */
+  #authFailed(target: PollTarget, error: SnmpError): void {
+    this.#metrics.authFailures.labels(this.name).inc();
+    if (this.#authFailing.has(target.id)) return;
+    this.#authFailing.add(target.id);
+    this.#log.warn(
+      { code: 'CALLBOARD_SNMP_AUTH_FAILED', device: target.id, error: error.message },
+      'SNMPv3 credentials refused by the device',
+    );
   }
 
   #onCycle(stats: CycleStats): void {

@@ -107,8 +107,9 @@ export async function pollDevice(
   outputs.forEach((outcome, i) => {
     if (outcome.status === 'rejected') {
       const error = outcome.reason;
-      // A device that stopped answering fails the poll; other failures cost only this profile.
-      if (error instanceof SnmpError && error.kind === 'timeout') throw error;
+      // A device that stopped answering, or refused our credentials, fails the poll (never an "ok"
+      // poll with no data); other failures cost only this profile.
+      if (error instanceof SnmpError && (error.kind === 'timeout' || error.kind === 'auth')) throw error;
       errors.push({ profile: selected[i]!.name, message: error instanceof Error ? error.message : String(error) });
       return;
     }

@@ -7,7 +7,10 @@
 // immediately before each request, which net-snmp reads synchronously when it builds and sends
 // the packet; responses are matched by request id. net-snmp's own retries are off (a retry would
 // re-read the session's *current* target): retries are done here, per request. SNMPv3 keeps one
-// session per target because USM state (engine id, boots, time) belongs to the target.
+// session per target because USM state (engine id, boots, time) belongs to the target; the pool
+// key holds everything the session authenticates with (see v3PoolKey), so a target with a wrong
+// key never borrows the session of a target with the right one.
+import { createHmac, randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import snmp from 'net-snmp';
 
@@ -43,7 +46,8 @@ export interface Varbind {
   readonly value: SnmpValue;
 }
 
-export type SnmpErrorKind = 'timeout' | 'agent' | 'invalid' | 'transport';
+/** `auth`: the agent's USM refused us (wrong key, unknown user, unsupported level, decryption error). */
+export type SnmpErrorKind = 'timeout' | 'agent' | 'invalid' | 'transport' | 'auth';
 
 /** Every failure names the target and the OID it was about. */
 export class SnmpError extends Error {
@@ -133,7 +137,10 @@ const lib = snmp as unknown as {
   AuthProtocols: Record<string, number>;
   PrivProtocols: Record<string, number>;
   RequestTimedOutError: new () => Error;
+  ResponseInvalidCode: Record<string, number>;
 };
+/** net-snmp's code on the error for a USM REPORT (usmStatsWrongDigests, …) answering a request. */
+const AUTH_FAILURE = lib.ResponseInvalidCode.EAuthFailure;
 const AUTH: Record<string, number> = {
   md5: snmp.AuthProtocols.md5,
   sha: snmp.AuthProtocols.sha,
@@ -270,7 +277,9 @@ export class SnmpClient {
         : lastError instanceof snmp.RequestFailedError
           ? 'agent'
           : lastError instanceof snmp.ResponseInvalidError
-            ? 'invalid'
+            ? (lastError as Error & { code?: number }).code === AUTH_FAILURE
+              ? 'auth'
+              : 'invalid'
             : 'transport';
     return new SnmpError(kind, targetName(target), oid, lastError instanceof Error ? lastError.message : String(lastError));
   }
@@ -290,7 +299,9 @@ export class SnmpClient {
     const session = this.#shared[this.#next++ % this.#shared.length]!;
     session.target = target.host;
     session.port = target.port;
-    session.community = target.community ?? 'public';
+    // No community means a configuration that was never validated: refused, never guessed as `public`.
+    if (target.community === undefined) throw new SnmpError('invalid', targetName(target), '', 'SNMPv1/v2c target without a community');
+    session.community = target.community;
     session.version = target.version === '1' ? snmp.Version1 : snmp.Version2c;
     session.timeout = target.timeoutMs;
     session.retries = 0;
@@ -298,16 +309,15 @@ export class SnmpClient {
   }
 
   #v3Session(target: SnmpTarget): PooledSession {
-    const v3 = target.v3;
-    if (!v3) throw new SnmpError('invalid', targetName(target), '', 'SNMPv3 target without v3 credentials');
-    const key = `${target.host}:${target.port}:${v3.user}:${v3.context ?? ''}`;
+    const key = v3PoolKey(target);
     let session = this.#v3.get(key);
     if (!session) {
+      const v3 = target.v3!;
       const user = {
         name: v3.user,
         level: LEVEL[v3.level],
-        ...(v3.level !== 'noAuthNoPriv' ? { authProtocol: AUTH[v3.authProtocol ?? 'sha'], authKey: v3.authKey ?? '' } : {}),
-        ...(v3.level === 'authPriv' ? { privProtocol: PRIV[v3.privProtocol ?? 'aes'], privKey: v3.privKey ?? '' } : {}),
+        ...(v3.level !== 'noAuthNoPriv' ? { authProtocol: AUTH[v3.authProtocol ?? 'sha'], authKey: v3.authKey } : {}),
+        ...(v3.level === 'authPriv' ? { privProtocol: PRIV[v3.privProtocol ?? 'aes'], privKey: v3.privKey } : {}),
       };
       session = snmp.createV3Session(
         target.host,
@@ -325,6 +335,50 @@ export class SnmpClient {
     session.timeout = target.timeoutMs;
     return session;
   }
+}
+
+/**
+ * Keys of the key material: an HMAC under a secret made when the process starts, so the pool's
+ * keys say whether two targets' keys are equal without holding, or being a reusable digest of, them.
+ */
+const POOL_SECRET = randomBytes(32);
+const keyDigests = new WeakMap<V3Credentials, string>();
+
+function keyDigest(v3: V3Credentials): string {
+  let digest = keyDigests.get(v3);
+  if (digest === undefined) {
+    // Length-prefixed, so that the boundary between the two keys is part of what is hashed.
+    const material = [v3.authKey ?? '', v3.privKey ?? ''].map((k) => `${Buffer.byteLength(k)}:${k}`).join('');
+    digest = createHmac('sha256', POOL_SECRET).update(material).digest('base64url');
+    // Targets of one credentials entry share its object: one HMAC per entry, not per request.
+    keyDigests.set(v3, digest);
+  }
+  return digest;
+}
+
+/**
+ * The SNMPv3 session pool's key: everything a session authenticates with — address, user,
+ * context, security level, protocols and (a digest of) the keys. Throws for a target whose level
+ * needs a key it does not have (net-snmp would send an empty one).
+ */
+export function v3PoolKey(target: SnmpTarget): string {
+  const v3 = target.v3;
+  const where = targetName(target);
+  if (!v3) throw new SnmpError('invalid', where, '', 'SNMPv3 target without v3 credentials');
+  const auth = v3.level !== 'noAuthNoPriv';
+  const priv = v3.level === 'authPriv';
+  if (auth && !v3.authKey) throw new SnmpError('invalid', where, '', `SNMPv3 ${v3.level} without an authentication key`);
+  if (priv && !v3.privKey) throw new SnmpError('invalid', where, '', 'SNMPv3 authPriv without a privacy key');
+  return JSON.stringify([
+    target.host,
+    target.port,
+    v3.user,
+    v3.context ?? '',
+    v3.level,
+    auth ? (v3.authProtocol ?? 'sha') : '',
+    priv ? (v3.privProtocol ?? 'aes') : '',
+    auth ? keyDigest(v3) : '',
+  ]);
 }
 
 /** Numeric OID order, as agents walk. */
