@@ -139,7 +139,9 @@ export async function measureInfluxWrite(options: InfluxWriteOptions = {}): Prom
       agent.destroy();
 
       // The collector's output, spool on disk, points emitted a poll's worth at a time.
-      const config = influxOutputSchema.parse({ url: influxd.url, database: `bench_sink_${round}`, batchSize });
+      // Same database layout as the plain writer's (CREATE DATABASE, default RP, no CQs): only the write paths differ.
+      await createDatabase(influxd.url, `bench_sink_${round}`);
+      const config = influxOutputSchema.parse({ url: influxd.url, database: `bench_sink_${round}`, batchSize, manageLayout: false });
       const sink = new InfluxSink(config, {
         schemas: [softswitchCalls],
         log: createLogger({ level: 'warn' }),
