@@ -10,6 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectLive } from '../collector/src/api/live-client.js';
 import { Collector } from '../collector/src/app.js';
 import { parseConfig } from '../collector/src/config.js';
 import { startInfluxd, type Influxd } from '../collector/src/devstack/influxd.js';
@@ -179,7 +180,9 @@ describe('link health of polled interfaces', () => {
     expect(byRegion.groups).toEqual([{ group: 'east', state: 'ok', links: 3, counts: { ok: 3, degraded: 0, down: 0, stale: 0 } }]);
   });
 
-  it('oper down: `down` within one poll in the API and InfluxDB, `ok` again only after the hold', async () => {
+  it('oper down: `down` within one poll in the API, on ws /live and in InfluxDB, `ok` again only after the hold', async () => {
+    const live = await connectLive(collector.api.url, TOKEN, 'link_health');
+    const topic = 'link_health,group=nyc-pop1,kind=interface,link=rtr1/Gi0/1';
     const since = Date.now();
     router.values.set('rtr1', oid(8, 2), 2);
     // One 1 s poll interval, plus the poll itself on a busy machine.
@@ -194,6 +197,14 @@ describe('link health of polled interfaces', () => {
     const upAt = Date.now();
     await until('rtr1/Gi0/1', 'ok', HOLD_MS + 5000, 'Gi0/1 ok after the hold');
     expect(Date.now() - upAt).toBeGreaterThanOrEqual(HOLD_MS - 200);
+    try {
+      await waitFor(() => live.values(topic, 'state').at(-1) === 'ok', { timeoutMs: 2000, what: 'down then ok on ws /live' });
+      // After the snapshot the client got on connecting: the two changes, nothing between.
+      const states = live.values(topic, 'state');
+      expect(states.slice(states.indexOf('down'))).toEqual(['down', 'ok']);
+    } finally {
+      live.close();
+    }
     const rows = await waitFor(
       async () => ((await healthRows('rtr1/Gi0/1', since)).length === 2 ? healthRows('rtr1/Gi0/1', since) : undefined),
       {

@@ -21,6 +21,8 @@ export interface LinkHealthScale {
   /** A periodic stale check that scans every link, and one that knows it need not. */
   checkStaleMs: number;
   checkStaleSkipMs: number;
+  /** links(): every link copied, worst first. */
+  allLinksMs: number;
   /** Heap the engine keeps for its links, per link (after GC). */
   bytesPerLink: number;
   heapDeltaMb: number;
@@ -95,6 +97,16 @@ export async function measureLinkHealthScale(links = 60_000, cycles = 7): Promis
     engine.checkStale(t0 + cycles * 60_000 + 1000);
     const checkStaleSkipMs = performance.now() - t;
 
+    // What a `link` alert rule reads on every evaluation (1 s by default): every link, copied.
+    engine.links(); // the first call after new links sorts them by group and id
+    const linksTimes: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      t = performance.now();
+      engine.links();
+      linksTimes.push(performance.now() - t);
+    }
+    const allLinksMs = median(linksTimes);
+
     const api: LinkHealthScale['api'] = [];
     for (const path of [
       '/api/v1/links',
@@ -120,6 +132,7 @@ export async function measureLinkHealthScale(links = 60_000, cycles = 7): Promis
       peerMs: median(peerMs.slice(1)),
       checkStaleMs,
       checkStaleSkipMs,
+      allLinksMs,
       bytesPerLink: Math.round(heapDelta / engine.size),
       heapDeltaMb: Math.round(heapDelta / 1e5) / 10,
       api,
@@ -134,7 +147,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (!(globalThis as { gc?: unknown }).gc) process.stdout.write('(run with --expose-gc for exact heap figures)\n');
   process.stdout.write(
     `${result.links} links: observe one poll cycle ${result.observeMs.toFixed(1)} ms (peer Map update ${result.peerMs.toFixed(1)} ms, ratio ${(result.observeMs / result.peerMs).toFixed(1)}), ` +
-      `checkStale ${result.checkStaleMs.toFixed(1)} ms (scan) / ${result.checkStaleSkipMs.toFixed(3)} ms (nothing due); heap ${result.heapDeltaMb} MB (${result.bytesPerLink} B/link)\n`,
+      `checkStale ${result.checkStaleMs.toFixed(1)} ms (scan) / ${result.checkStaleSkipMs.toFixed(3)} ms (nothing due), links() ${result.allLinksMs.toFixed(1)} ms; heap ${result.heapDeltaMb} MB (${result.bytesPerLink} B/link)\n`,
   );
   for (const a of result.api) process.stdout.write(`  GET ${a.path}: ${a.ms.toFixed(1)} ms, ${(a.bytes / 1e6).toFixed(2)} MB\n`);
   process.exit(0);

@@ -219,17 +219,21 @@ export class HealthEngine {
 function linkOf(entry: Entry): Link | undefined {
   const status = entry.tracker.status;
   if (!status) return undefined;
-  const { id, kind, group, site, region, customer } = entry;
-  return {
-    id,
-    kind,
-    group,
-    ...(site ? { site } : {}),
-    ...(region ? { region } : {}),
-    ...(customer ? { customer } : {}),
-    ...status,
+  // One object built field by field: 60,000 of these per call of links() (a link alert rule, every second).
+  const link: Link = {
+    id: entry.id,
+    kind: entry.kind,
+    group: entry.group,
+    state: status.state,
     reasons: [...status.reasons],
+    since: status.since,
+    lastSeen: status.lastSeen,
   };
+  if (entry.site) link.site = entry.site;
+  if (entry.region) link.region = entry.region;
+  if (entry.customer) link.customer = entry.customer;
+  if (status.source) link.source = status.source;
+  return link;
 }
 
 function matches(filter: LinkFilter, entry: Entry, state: LinkState): boolean {
