@@ -106,9 +106,10 @@ function substitute(query: string): string {
 async function runQueries(panel: PreviewPanel): Promise<DataFrame[]> {
   const results = await Promise.all(
     panel.queries.map(async ({ refId, query }) => {
-      const response = await fetch(`/preview/query?q=${encodeURIComponent(substitute(query))}`);
+      const executed = substitute(query);
+      const response = await fetch(`/preview/query?q=${encodeURIComponent(executed)}`);
       if (!response.ok) throw new Error(`query ${refId}: HTTP ${response.status} ${await response.text()}`);
-      return influxToFrames((await response.json()) as InfluxQueryResponse, refId);
+      return influxToFrames((await response.json()) as InfluxQueryResponse, refId, executed);
     })
   );
   return results.flat();

@@ -17,9 +17,9 @@ function describeTags(tags: Record<string, string>): string {
 /**
  * InfluxQL results as Grafana's InfluxDB data source returns them in time-series format: one frame
  * per series and column, a `Time` field and a `Value` field with the tags as labels, named
- * `measurement.column {tags}`.
+ * `measurement.column {tags}`; the first frame of a query carries the executed query in its meta.
  */
-export function influxToFrames(response: InfluxQueryResponse, refId: string): DataFrame[] {
+export function influxToFrames(response: InfluxQueryResponse, refId: string, query?: string): DataFrame[] {
   const frames: DataFrame[] = [];
   for (const result of response.results) {
     if (result.error) throw new Error(`InfluxDB: ${result.error}`);
@@ -44,6 +44,9 @@ export function influxToFrames(response: InfluxQueryResponse, refId: string): Da
         );
       });
     }
+  }
+  if (query !== undefined && frames[0]) {
+    frames[0].meta = { ...frames[0].meta, executedQueryString: query };
   }
   return frames;
 }

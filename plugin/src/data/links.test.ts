@@ -77,6 +77,19 @@ describe('buildLinksView', () => {
       })
     );
     expect(multi.tiles[0]!.state).toBe('stale');
+    // Known to come from such a query (Grafana's executed query), the tile says its age is unknown rather than 600 s.
+    const flagged = buildLinksView(
+      input({ frames: [{ ...trunk('ss1', 'a', 'state', 'up', rangeStart), rangeStamped: true }] })
+    );
+    expect([flagged.tiles[0]!.state, flagged.tiles[0]!.reason]).toEqual([
+      'stale',
+      'age unknown: query dates rows at its range start',
+    ]);
+    // Dated at a range start that is itself recent, the sample is at least that recent: ok.
+    const recent = buildLinksView(
+      input({ frames: [{ ...trunk('ss1', 'a', 'state', 'up', NOW - 5000), rangeStamped: true }] })
+    );
+    expect(recent.tiles[0]!.state).toBe('ok');
   });
 
   it('turns every tile stale when the live link is silent, and reports nodata without links', () => {

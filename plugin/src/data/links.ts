@@ -45,6 +45,8 @@ interface Latest {
   time: number;
   fields: Record<string, number | string | null>;
   fieldTimes: Record<string, number>;
+  /** Fields whose newest sample came from a query that dates rows at the start of its range. */
+  rangeStamped: Set<string>;
   labels: Record<string, string>;
 }
 
@@ -63,7 +65,10 @@ function latestPerLink(series: MetricSeries[]): Map<string, Latest> {
     const key = `${s.labels.switch ?? ''}/${linkName(s.labels)}`;
     let link = links.get(key);
     if (!link) {
-      links.set(key, (link = { time: -Infinity, fields: {}, fieldTimes: {}, labels: s.labels }));
+      links.set(
+        key,
+        (link = { time: -Infinity, fields: {}, fieldTimes: {}, rangeStamped: new Set(), labels: s.labels })
+      );
     }
     const t = s.times[i]!;
     // Per field: keep the newer sample; the link's time is its newest sample of any field.
@@ -71,6 +76,11 @@ function latestPerLink(series: MetricSeries[]): Map<string, Latest> {
     if (known === undefined || t >= known) {
       link.fieldTimes[s.metric] = t;
       link.fields[s.metric] = s.values[i]!;
+      if (s.rangeStamped) {
+        link.rangeStamped.add(s.metric);
+      } else {
+        link.rangeStamped.delete(s.metric);
+      }
     }
     if (t > link.time) {
       link.time = t;
@@ -80,15 +90,15 @@ function latestPerLink(series: MetricSeries[]): Map<string, Latest> {
 }
 
 /** The link's up/down state and when it was sampled: from `state`, or `up` when that is newer or alone. */
-function stateOf(link: Latest): { state: string | undefined; time: number } {
+function stateOf(link: Latest): { state: string | undefined; time: number; field?: string } {
   const stateTime = typeof link.fields.state === 'string' ? link.fieldTimes.state! : -Infinity;
   const upTime = link.fields.up === 1 || link.fields.up === 0 ? link.fieldTimes.up! : -Infinity;
   if (stateTime === -Infinity && upTime === -Infinity) {
     return { state: undefined, time: link.time };
   }
   return stateTime >= upTime
-    ? { state: link.fields.state as string, time: stateTime }
-    : { state: link.fields.up === 1 ? 'up' : 'down', time: upTime };
+    ? { state: link.fields.state as string, time: stateTime, field: 'state' }
+    : { state: link.fields.up === 1 ? 'up' : 'down', time: upTime, field: 'up' };
 }
 
 /**
@@ -96,12 +106,18 @@ function stateOf(link: Latest): { state: string | undefined; time: number } {
  * a state from ten minutes ago (another query, another selector) must not make the old state look live.
  */
 function classify(link: Latest, input: LinksInput): { state: LinkState; reason: string } {
-  const { state, time } = stateOf(link);
+  const { state, time, field } = stateOf(link);
   const age = input.now - time;
   if (!Number.isFinite(time) || age > input.staleAfterMs || input.liveSilent) {
+    // A range-start date is a lower bound: still stale (it may be), but the age shown would be the range's.
+    const unknownAge = !input.liveSilent && field !== undefined && link.rangeStamped.has(field);
     return {
       state: 'stale',
-      reason: Number.isFinite(age) ? `no update for ${Math.round(age / 1000)} s` : 'no timestamp',
+      reason: unknownAge
+        ? 'age unknown: query dates rows at its range start'
+        : Number.isFinite(age)
+          ? `no update for ${Math.round(age / 1000)} s`
+          : 'no timestamp',
     };
   }
   if (state === 'down') {

@@ -1,7 +1,7 @@
 import { FieldType, toDataFrame } from '@grafana/data';
 import { describe, expect, it } from 'vitest';
 import { influxSeries } from '../testing/frames';
-import { lastIndex, readFrames } from './series';
+import { lastIndex, rangeStamped, readFrames } from './series';
 
 describe('readFrames', () => {
   it('reads InfluxDB time-series frames: metric from the name, tags from the labels', () => {
@@ -35,6 +35,35 @@ describe('readFrames', () => {
     const [series] = readFrames([frame]);
     expect(series!.values).toEqual([null, 0]);
     expect(series!.times.every(Number.isNaN)).toBe(true);
+  });
+
+  it('knows which InfluxQL dates its rows at the start of the range instead of at a sample', () => {
+    const from = `FROM "trunk_status" WHERE time > now() - 10m GROUP BY "switch", "trunk"`;
+    expect(rangeStamped(`SELECT last("state") AS "state" ${from}`)).toBe(false);
+    expect(rangeStamped(`SELECT "active" FROM "softswitch_calls" WHERE time > now() - 1h`)).toBe(false);
+    expect(rangeStamped(`SELECT last("state") AS "state", last("up") AS "up" ${from}`)).toBe(true);
+    expect(rangeStamped(`SELECT sum("attempts") FROM "softswitch_calls" WHERE time >= 0ms GROUP BY "switch"`)).toBe(
+      true
+    );
+    expect(
+      rangeStamped(`SELECT max("active") FROM "softswitch_calls" WHERE time > now() - 1h GROUP BY time(5s), "switch"`)
+    ).toBe(false);
+  });
+
+  it('marks every frame of a query whose first frame carries a range-stamping executed query', () => {
+    const multi = `SELECT last("state") AS "state", last("up") AS "up" FROM "trunk_status" WHERE time > now() - 10m GROUP BY "trunk"`;
+    const first = {
+      ...influxSeries('trunk_status', 'state', { trunk: 'a' }, [[1000, 'up']]),
+      refId: 'A',
+      meta: { executedQueryString: multi },
+    };
+    const second = { ...influxSeries('trunk_status', 'up', { trunk: 'a' }, [[1000, 1]]), refId: 'A' };
+    const other = { ...influxSeries('trunk_status', 'latency_avg_ms', { trunk: 'a' }, [[2000, 3]]), refId: 'B' };
+    expect(readFrames([first, second, other]).map((s) => [s.metric, s.rangeStamped ?? false])).toEqual([
+      ['state', true],
+      ['up', true],
+      ['latency_avg_ms', false],
+    ]);
   });
 
   it('lastIndex finds the newest non-null point', () => {

@@ -8,6 +8,38 @@ export interface MetricSeries {
   labels: Record<string, string>;
   times: number[];
   values: Array<number | string | null>;
+  /** Its query dated the rows at the start of a range, not at the samples (see `rangeStamped`): times are lower bounds. */
+  rangeStamped?: true;
+}
+
+const SELECTORS = new Set(['first', 'last', 'min', 'max', 'percentile', 'sample', 'top', 'bottom']);
+
+/**
+ * Whether InfluxDB 1.x dates the rows of an InfluxQL query at the start of its time range rather
+ * than at a sample: without GROUP BY time(), any aggregate (sum, mean, …) or several selectors in
+ * one query (last("state"), last("up")) do. Only a lone selector keeps the sample's own time.
+ */
+export function rangeStamped(query: string): boolean {
+  if (/group\s+by\s+time\s*\(/i.test(query)) {
+    return false;
+  }
+  // now() is a time literal, not a function of the data.
+  const calls = Array.from(query.matchAll(/\b([a-z_]+)\s*\(/gi), (m) => m[1]!.toLowerCase()).filter(
+    (name) => name !== 'now'
+  );
+  return calls.length > 1 || calls.some((name) => !SELECTORS.has(name));
+}
+
+/** Grafana's InfluxDB data source puts the executed query on the first frame of each query (refId). */
+function rangeStampedRefIds(frames: DataFrame[]): Set<string | undefined> {
+  const out = new Set<string | undefined>();
+  for (const frame of frames) {
+    const query = frame.meta?.executedQueryString;
+    if (query && rangeStamped(query)) {
+      out.add(frame.refId);
+    }
+  }
+  return out;
 }
 
 const GENERIC_VALUE_NAMES = new Set(['Value', 'value', '_value']);
@@ -50,7 +82,9 @@ function toNumberOrText(value: unknown): number | string | null {
  */
 export function readFrames(frames: DataFrame[]): MetricSeries[] {
   const out: MetricSeries[] = [];
+  const stampedRefIds = rangeStampedRefIds(frames);
   for (const frame of frames) {
+    const stamped = stampedRefIds.has(frame.refId) ? { rangeStamped: true as const } : {};
     const timeField = frame.fields.find((f) => f.type === FieldType.time);
     const times: number[] = timeField
       ? Array.from(timeField.values, (t) => Number(t))
@@ -64,6 +98,7 @@ export function readFrames(frames: DataFrame[]): MetricSeries[] {
           labels: { ...(field.labels ?? {}) },
           times,
           values: Array.from(field.values, toNumberOrText),
+          ...stamped,
         });
       }
       continue;
@@ -89,6 +124,7 @@ export function readFrames(frames: DataFrame[]): MetricSeries[] {
           labels: { ...labels, ...(field.labels ?? {}) },
           times: rows.map((r) => times[r]!),
           values: rows.map((r) => toNumberOrText(field.values[r])),
+          ...stamped,
         });
       }
     }
