@@ -59,10 +59,14 @@ export async function measurePanelUpdates(options: PanelUpdateOptions): Promise<
   await new Promise<void>((r) => wss.once('listening', () => r()));
   const livePort = (wss.address() as AddressInfo).port;
 
-  // The query side answers like InfluxDB with the same trunks, so the page also has frames to merge.
-  const query = async () => ({
-    results: [{ statement_id: 0, series: Array.from({ length: options.tiles }, (_, i) => { const s = trunkSeries(i, 'up', Date.now()); return { name: 'trunk_status', tags: s.tags, columns: ['time', 'state', 'up', 'latency_avg_ms'], values: [[s.time, 'up', 1, 3.2]] }; }) }],
-  });
+  // The query side answers like InfluxDB with the same trunks, so the page also has frames to merge
+  // (one field per query, as the panel asks: `SELECT last("state") AS "state" …`).
+  const query = async (influxql: string) => {
+    const field = /AS "(\w+)"/.exec(influxql)?.[1] ?? 'state';
+    return {
+      results: [{ statement_id: 0, series: Array.from({ length: options.tiles }, (_, i) => { const s = trunkSeries(i, 'up', Date.now()); return { name: 'trunk_status', tags: s.tags, columns: ['time', field], values: [[s.time, s.fields[field as keyof typeof s.fields]]] }; }) }],
+    };
+  };
   const preview = await startPreviewServer({ query, refreshMs: 0, panels: previewPanels({ live: { url: `ws://127.0.0.1:${livePort}/live`, token: 'bench' }, staleAfterSeconds: 60 }) });
   const browser = await launchChromium();
   try {
