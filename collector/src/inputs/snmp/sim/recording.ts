@@ -26,10 +26,14 @@ function fnv(text: string): number {
 
 const IF_OCTET_COLUMNS = ['1.3.6.1.2.1.2.2.1.10.', '1.3.6.1.2.1.2.2.1.16.', '1.3.6.1.2.1.31.1.1.1.6.', '1.3.6.1.2.1.31.1.1.1.10.'];
 
-/** Octet counters move at 2–200 kB/s (a busy DSL line), other counters at 0–100 per second. */
+/** ifIn/OutDiscards and ifIn/OutErrors: a healthy link has next to none (tests switch errors on with `values`). */
+const IF_FAULT_COLUMNS = ['1.3.6.1.2.1.2.2.1.13.', '1.3.6.1.2.1.2.2.1.14.', '1.3.6.1.2.1.2.2.1.19.', '1.3.6.1.2.1.2.2.1.20.'];
+
+/** Octet counters move at 2–200 kB/s (a busy DSL line), errors and discards at under 0.001 per second, other counters at 0–100 per second. */
 export function plausibleRate(oid: string): number {
   const h = fnv(oid);
   if (IF_OCTET_COLUMNS.some((c) => oid.startsWith(c))) return 2_000 + (h % 198_000);
+  if (IF_FAULT_COLUMNS.some((c) => oid.startsWith(c))) return (h % 10) / 10_000;
   return h % 100;
 }
 
