@@ -14,11 +14,14 @@ describe('snmp config', () => {
       join(dir, 'iads.csv'),
       'device,address,role,timeout,retries\nslow-iad,10.1.0.1,iad,3s,0\nplain-iad,10.1.0.2,iad,,\nms-iad,10.1.0.3,iad,2500,4\n',
     );
+    process.env.CALLBOARD_TEST_SNMP_ROW_COMMUNITY = 'row-community';
+    const defaults = { default: { community: { env: 'CALLBOARD_TEST_SNMP_ROW_COMMUNITY' } } };
     const config = snmpInput.configSchema.parse({
       type: 'snmp',
       name: 'iads',
       timeout: '800ms',
       retries: 2,
+      credentials: defaults,
       inventory: join(dir, 'iads.csv'),
       targets: [{ device: 'core1', address: '10.0.0.1', timeout: '5s' }],
     });
@@ -28,9 +31,9 @@ describe('snmp config', () => {
     expect(byId.get('ms-iad')).toMatchObject({ timeoutMs: 2500, retries: 4 });
     expect(byId.get('core1')).toMatchObject({ timeoutMs: 5000, retries: 2 });
     writeFileSync(join(dir, 'bad.csv'), 'device,address,timeout\nx,10.0.0.9,soon\n');
-    expect(() => buildTargets(snmpInput.configSchema.parse({ type: 'snmp', name: 'iads', inventory: join(dir, 'bad.csv') }))).toThrow(
-      /bad\.csv: row 1: timeout: expected a duration/,
-    );
+    expect(() =>
+      buildTargets(snmpInput.configSchema.parse({ type: 'snmp', name: 'iads', credentials: defaults, inventory: join(dir, 'bad.csv') })),
+    ).toThrow(/bad\.csv: row 1: timeout: expected a duration/);
   });
 
   it('resolves credentials from secrets and builds targets with bounded tags', () => {
@@ -86,15 +89,90 @@ describe('snmp config', () => {
     expect(snmpInput.configSchema.safeParse({ type: 'snmp', name: 'x' }).success).toBe(false);
   });
 
-  it('refuses a target naming credentials that do not exist', () => {
+  it('refuses a target naming credentials that do not exist, or naming none without a "default" entry, by its path', () => {
+    process.env.CALLBOARD_TEST_SNMP_COMMUNITY = 's3cret';
+    const problems = issues({
+      type: 'snmp',
+      name: 'x',
+      credentials: { lab: { community: { env: 'CALLBOARD_TEST_SNMP_COMMUNITY' } } },
+      targets: [
+        { device: 'a', address: '10.0.0.1', credentials: 'missing' },
+        { device: 'b', address: '10.0.0.2', credentials: 'lab' },
+        { device: 'c', address: '10.0.0.3' },
+      ],
+    });
+    expect(problems).toEqual([
+      'targets[0].credentials: device "a": no credentials named "missing"',
+      'targets[2].credentials: device "c" names no credentials and there is no "default" entry in credentials (no community is assumed)',
+    ]);
+  });
+
+  it('an explicit "default" entry is what targets without credentials use', () => {
+    process.env.CALLBOARD_TEST_SNMP_COMMUNITY = 's3cret';
     const config = snmpInput.configSchema.parse({
       type: 'snmp',
       name: 'x',
-      targets: [{ device: 'a', address: '10.0.0.1', credentials: 'missing' }],
+      credentials: { default: { community: { env: 'CALLBOARD_TEST_SNMP_COMMUNITY' } } },
+      targets: [{ device: 'c', address: '10.0.0.3' }],
     });
-    expect(() => buildTargets(config)).toThrow('no credentials named "missing"');
+    expect(buildTargets(config)[0]!.snmp).toMatchObject({ version: '2c', community: 's3cret' });
+  });
+
+  it('refuses an inventory row without credentials, naming the file, row and device', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'callboard-snmp-creds-'));
+    writeFileSync(join(dir, 'iads.csv'), 'device,address,credentials\niad-1,10.1.0.1,iads\niad-2,10.1.0.2,\n');
+    process.env.CALLBOARD_TEST_SNMP_COMMUNITY = 's3cret';
+    const config = snmpInput.configSchema.parse({
+      type: 'snmp',
+      name: 'iads',
+      credentials: { iads: { community: { env: 'CALLBOARD_TEST_SNMP_COMMUNITY' } } },
+      inventory: join(dir, 'iads.csv'),
+    });
+    expect(() => buildTargets(config)).toThrow(
+      `${join(dir, 'iads.csv')}: row 2: device "iad-2" names no credentials and there is no "default" entry`,
+    );
+  });
+
+  it('refuses credentials that leave a secret to be assumed: no community, no v3 keys for the level, empty secrets', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'callboard-snmp-empty-'));
+    writeFileSync(join(dir, 'empty'), '\n');
+    process.env.CALLBOARD_TEST_SNMP_AUTH = 'auth-pass';
+    const v3 = (v3: Record<string, unknown>) => ({ version: '3', v3: { user: 'noc', ...v3 } });
+    const problems = issues({
+      type: 'snmp',
+      name: 'x',
+      credentials: {
+        default: { version: '2c' },
+        v1: { version: '1', community: { file: join(dir, 'empty') } },
+        bare: { version: '3' },
+        priv: v3({ authKey: { env: 'CALLBOARD_TEST_SNMP_AUTH' } }),
+        auth: v3({ level: 'authNoPriv' }),
+        none: v3({ level: 'noAuthNoPriv' }),
+      },
+      targets: [{ device: 'a', address: '10.0.0.1' }],
+    });
+    expect(problems).toEqual([
+      'credentials.default.community: required for SNMP v2c (no community is assumed)',
+      `credentials.v1.community: [secret file:${join(dir, 'empty')}] is empty`,
+      'credentials.bare.v3: required for version "3" (user, level and keys)',
+      'credentials.priv.v3.privKey: required for level authPriv (no empty key is assumed)',
+      'credentials.auth.v3.authKey: required for level authNoPriv (no empty key is assumed)',
+    ]);
   });
 });
+
+/** The schema's problems as `path: message` lines (what the config loader prints). */
+function issues(raw: unknown): string[] {
+  const result = snmpInput.configSchema.safeParse(raw);
+  expect(result.success).toBe(false);
+  return result.error!.issues.map(
+    (i) =>
+      `${i.path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+        .join('')
+        .replace(/^\./, '')}: ${i.message}`,
+  );
+}
 
 describe('example config', () => {
   it('collector/examples/snmp.yaml: both inputs parse, the IADs come from the inventory file', () => {

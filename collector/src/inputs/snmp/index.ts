@@ -3,7 +3,7 @@ import { duration, secret, type Secret } from '../../lib/config-types.js';
 import type { Logger } from '../../lib/log.js';
 import type { Metric } from '../../pipeline/metric.js';
 import type { Emit, Input, InputContext, InputPlugin } from '../input.js';
-import { checkUnique, inventoryRow, profilesOf, readInventory, splitAddress } from './inventory.js';
+import { checkUnique, InventoryError, inventoryRow, profilesOf, readInventory, splitAddress, type InventoryRow } from './inventory.js';
 import { SNMP_MEASUREMENTS, snmpCycle, snmpRegion } from './measurements.js';
 import { pollDevice, type DeviceState } from './poll-device.js';
 import { PROFILE_MEASUREMENTS, PROFILE_NAMES } from './profiles/index.js';
@@ -55,7 +55,57 @@ const configSchema = z
     inventory: z.string().optional(),
     profiles: z.array(profileName).optional(),
   })
-  .refine((c) => c.targets.length > 0 || c.inventory !== undefined, { message: 'give targets or an inventory file' });
+  .refine((c) => c.targets.length > 0 || c.inventory !== undefined, { message: 'give targets or an inventory file' })
+  .superRefine((c, ctx) => {
+    for (const problem of credentialProblems(c.credentials)) ctx.addIssue({ code: 'custom', ...problem });
+    c.targets.forEach((row, i) => {
+      const missing = missingCredentials(row, c.credentials);
+      if (missing) ctx.addIssue({ code: 'custom', path: ['targets', i, 'credentials'], message: missing });
+    });
+  });
+
+type Problem = { path: (string | number)[]; message: string };
+
+/**
+ * Nothing is assumed for a secret: no `public` community, no empty v3 key. Each credentials
+ * entry must carry what its version and security level use.
+ */
+function credentialProblems(entries: Record<string, SnmpCredentials>): Problem[] {
+  const problems: Problem[] = [];
+  const empty = (s: Secret | undefined) => s !== undefined && s.reveal() === '';
+  for (const [name, c] of Object.entries(entries)) {
+    const at = (...path: string[]) => ['credentials', name, ...path];
+    if (c.version !== '3') {
+      if (!c.community) problems.push({ path: at('community'), message: `required for SNMP v${c.version} (no community is assumed)` });
+      else if (empty(c.community)) problems.push({ path: at('community'), message: `${c.community} is empty` });
+      if (c.v3) problems.push({ path: at('v3'), message: `only used with version "3" (this entry is version "${c.version}")` });
+      continue;
+    }
+    if (c.community) problems.push({ path: at('community'), message: 'only used with versions "1" and "2c" (this entry is version "3")' });
+    const v3 = c.v3;
+    if (!v3) {
+      problems.push({ path: at('v3'), message: 'required for version "3" (user, level and keys)' });
+      continue;
+    }
+    const keys = [
+      ['authKey', v3.authKey, v3.level !== 'noAuthNoPriv'],
+      ['privKey', v3.privKey, v3.level === 'authPriv'],
+    ] as const;
+    for (const [key, value, needed] of keys) {
+      if (needed && !value) problems.push({ path: at('v3', key), message: `required for level ${v3.level} (no empty key is assumed)` });
+      else if (needed && empty(value)) problems.push({ path: at('v3', key), message: `${value} is empty` });
+    }
+  }
+  return problems;
+}
+
+/** Why a target or inventory row has no credentials to poll with; undefined when it has. */
+function missingCredentials(row: InventoryRow, entries: Record<string, SnmpCredentials>): string | undefined {
+  if (entries[row.credentials]) return undefined;
+  return row.credentials === 'default'
+    ? `device "${row.device}" names no credentials and there is no "default" entry in credentials (no community is assumed)`
+    : `device "${row.device}": no credentials named "${row.credentials}"`;
+}
 
 export type SnmpConfig = z.output<typeof configSchema>;
 
@@ -79,7 +129,7 @@ export interface PollTarget {
 
 const reveal = (s: Secret | undefined) => s?.reveal();
 
-export function toSnmpTarget(address: string, creds: SnmpCredentials | undefined, timeoutMs: number, retries: number): SnmpTarget {
+export function toSnmpTarget(address: string, creds: SnmpCredentials, timeoutMs: number, retries: number): SnmpTarget {
   const { host, port } = splitAddress(address);
   return snmpTargetFrom(host, port, credentialsOf(creds), timeoutMs, retries);
 }
@@ -87,12 +137,12 @@ export function toSnmpTarget(address: string, creds: SnmpCredentials | undefined
 /** The parts of an SnmpTarget that come from a credentials entry, revealed once per entry. */
 type TargetCredentials = Pick<SnmpTarget, 'version' | 'community' | 'v3'>;
 
-function credentialsOf(creds: SnmpCredentials | undefined): TargetCredentials {
-  const version = creds?.version ?? '2c';
-  const v3 = creds?.v3;
+function credentialsOf(creds: SnmpCredentials): TargetCredentials {
+  const version = creds.version;
+  const v3 = creds.v3;
   return {
     version,
-    community: version !== '3' ? (reveal(creds?.community) ?? 'public') : undefined,
+    community: version !== '3' ? reveal(creds.community) : undefined,
     v3:
       version === '3' && v3
         ? {
@@ -131,8 +181,14 @@ function interner(): (s: string) => string {
 }
 
 export function buildTargets(config: SnmpConfig, shard?: Shard): PollTarget[] {
-  const rows = [...config.targets, ...(config.inventory ? readInventory(config.inventory) : [])];
+  const inventory = config.inventory ? readInventory(config.inventory) : [];
+  const rows = [...config.targets, ...inventory];
   checkUnique(rows);
+  // The config's own targets were checked by the schema, with their paths; the file's rows are checked here.
+  inventory.forEach((row, i) => {
+    const missing = missingCredentials(row, config.credentials);
+    if (missing) throw new InventoryError(`${config.inventory}: row ${i + 1}: ${missing}`);
+  });
   const intern = interner();
   const credentials = new Map<string, TargetCredentials>();
   const profileLists = new Map<string, readonly string[]>();
@@ -142,7 +198,8 @@ export function buildTargets(config: SnmpConfig, shard?: Shard): PollTarget[] {
     let creds = credentials.get(row.credentials);
     if (!creds) {
       const entry = config.credentials[row.credentials];
-      if (!entry && row.credentials !== 'default') throw new Error(`device ${row.device}: no credentials named "${row.credentials}"`);
+      // Unreachable after the schema's and the inventory check above, unless a caller built the config by hand.
+      if (!entry) throw new InventoryError(missingCredentials(row, config.credentials)!);
       credentials.set(row.credentials, (creds = credentialsOf(entry)));
     }
     const names = row.profiles === undefined && config.profiles ? config.profiles : profilesOf(row);
