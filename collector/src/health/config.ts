@@ -33,6 +33,7 @@ export const healthConfigSchema = z
         utilisationPct: share(DEFAULT_INTERFACE_OPTIONS.utilisationPct),
         adminDown: z.enum(['ok', 'down']).default(DEFAULT_INTERFACE_OPTIONS.adminDown),
         allInterfacesRoles: z.array(z.string().min(1)).default([...DEFAULT_INTERFACE_OPTIONS.allInterfacesRoles]),
+        noInterfacesRoles: z.array(z.string().min(1)).default([...DEFAULT_INTERFACE_OPTIONS.noInterfacesRoles]),
         include: z.array(namePattern).default([]),
         exclude: z.array(namePattern).default([...DEFAULT_EXCLUDE]),
       })

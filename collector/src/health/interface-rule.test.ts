@@ -93,8 +93,20 @@ describe('interface rule', () => {
       'EOBC0/0',
       'docker0',
       'veth12ab',
+      'As0/1/17',
+      'VoiceOverIpPeer410',
+      'VoiceEncapPeer20',
+      'FXO-2:1',
+      'Foreign Exchange Station 0/1/0',
+      'T1 0/0/0',
+      'E1 0/1/1',
+      'DS1-7:3',
     ])
       expect(router(name), name).toBe(false);
+    // A T1's D channel is the PRI's signalling: a link (the span itself is a ds1 link).
+    expect(router('Se0/0/0:23')).toBe(true);
+    // Access-switch ports are not links; an IAD's WAN is.
+    expect(rule.accepts!({ device: 'sw1', role: 'access', ifName: 'Fa0/1' })).toBe(false);
     expect(rule.accepts!({ device: 'iad-1', role: 'iad', ifName: 'wan' })).toBe(true);
     // An IAD's interface is a link whatever it is called.
     expect(rule.accepts!({ device: 'iad-1', role: 'iad', ifName: 'Vlan1' })).toBe(true);
@@ -116,6 +128,7 @@ describe('interface rule', () => {
       utilisationPct: 90,
       adminDown: 'ok',
       allInterfacesRoles: ['iad'],
+      noInterfacesRoles: ['access'],
       include: [],
     });
     expect(parsed.ipsla).toEqual({ mosBelow: 3.6, lossPct: 1, lossDownPct: 100, rttMs: 300, jitterMs: 30 });

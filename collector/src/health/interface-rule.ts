@@ -18,6 +18,8 @@ export interface InterfaceHealthOptions {
   adminDown: 'ok' | 'down';
   /** Devices of these roles (inventory `role`) have every polled interface as a link: the IAD profile polls only the WAN one. */
   allInterfacesRoles: readonly string[];
+  /** Devices of these roles have none: access-switch ports come and go with the desks (their uplinks show on the other side). */
+  noInterfacesRoles: readonly string[];
   /** Other devices: an interface is a link when its ifName matches one of these (none: every interface) … */
   include: readonly string[];
   /** … and none of these. Matched case-insensitively against the start of ifName. */
@@ -25,9 +27,11 @@ export interface InterfaceHealthOptions {
 }
 
 /**
- * Interfaces that carry no traffic of their own or are not links: Cisco VLAN SVIs, loopbacks,
- * Null0, NVI0, virtual-access/template, tunnels, bridge-domain interfaces, the service-engine
- * and EOBC backplane ports, and Linux `lo`, docker/veth/bridge devices.
+ * Interfaces that are not links of their own: Cisco VLAN SVIs, loopbacks, Null0, NVI0,
+ * virtual-access/template, tunnels, bridge-domain interfaces, the service-engine and EOBC ports;
+ * async lines; voice ports and dial peers (FXO/FXS/E&M, VoiceOverIpPeer, VoiceEncapPeer); T1/E1
+ * interfaces (each span is a `ds1` link of its own, with its alarms); Linux `lo`,
+ * docker/veth/bridge devices.
  */
 export const DEFAULT_EXCLUDE = [
   'Vl(an)?\\d',
@@ -41,6 +45,12 @@ export const DEFAULT_EXCLUDE = [
   'BDI\\d',
   'Embedded-Service-Engine',
   'EOBC',
+  'As(ync)?\\d',
+  'Voice(OverIp|Encap)Peer',
+  'FX[OS]',
+  'Foreign Exchange',
+  'E&M',
+  '(T1|E1|J1|DS1)[ -]',
   'docker',
   'veth',
   'virbr',
@@ -53,6 +63,7 @@ export const DEFAULT_INTERFACE_OPTIONS: Readonly<InterfaceHealthOptions> = Objec
   utilisationPct: 90,
   adminDown: 'ok',
   allInterfacesRoles: ['iad'],
+  noInterfacesRoles: ['access'],
   include: [],
   exclude: DEFAULT_EXCLUDE,
 });
@@ -110,6 +121,7 @@ export function interfaceRule(overrides: Readonly<Partial<InterfaceHealthOptions
   const include = namePattern(options.include);
   const exclude = namePattern(options.exclude);
   const everyInterface = new Set(options.allInterfacesRoles);
+  const noInterface = new Set(options.noInterfacesRoles);
   return {
     measurement: 'snmp_interface',
     kind: 'interface',
@@ -117,6 +129,7 @@ export function interfaceRule(overrides: Readonly<Partial<InterfaceHealthOptions
     group: siteGroup,
     accepts(tags) {
       if (tags.role !== undefined && everyInterface.has(tags.role)) return true;
+      if (tags.role !== undefined && noInterface.has(tags.role)) return false;
       const name = tags.ifName ?? '';
       return (!include || include.test(name)) && !exclude?.test(name);
     },
