@@ -56,19 +56,13 @@ describe('callboard poll --json', () => {
     registerSnmpCommands(program);
     const out: string[] = [];
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+    // The community from the environment, not the command line (where `ps` shows it).
+    process.env.CALLBOARD_SNMP_COMMUNITY = 'librenms_ios_c3560';
     try {
-      await program.parseAsync([
-        'node',
-        'callboard',
-        'poll',
-        '--target',
-        `127.0.0.1:${port}`,
-        '--community',
-        'librenms_ios_c3560',
-        '--json',
-      ]);
+      await program.parseAsync(['node', 'callboard', 'poll', '--target', `127.0.0.1:${port}`, '--json']);
     } finally {
       spy.mockRestore();
+      delete process.env.CALLBOARD_SNMP_COMMUNITY;
     }
     expect(process.exitCode ?? 0).toBe(0);
     const json = JSON.parse(out.join(''));
