@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../config.js';
 
@@ -34,5 +37,25 @@ describe('snmp-trap config', () => {
     expect(
       problems({ users: [{ user: 'noc', level: 'authNoPriv', authKey: { env: 'CALLBOARD_TRAP_CONFIG_AUTH' } }], listen: { port: 0 } }),
     ).toEqual(['inputs[0].listen.port: expected a port 1–65535 (0 is not possible: net-snmp takes it as 162)']);
+  });
+
+  it('refuses empty secrets and a v3 user listed twice (only one set of keys would be kept)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cb-trap-config-'));
+    writeFileSync(join(dir, 'empty'), '\n');
+    process.env.CALLBOARD_TRAP_CONFIG_AUTH = 'auth-key-1234';
+    const auth = { env: 'CALLBOARD_TRAP_CONFIG_AUTH' };
+    expect(
+      problems({
+        communities: [{ file: join(dir, 'empty') }],
+        users: [
+          { user: 'noc', level: 'authNoPriv', authKey: auth },
+          { user: 'noc', level: 'authNoPriv', authKey: { file: join(dir, 'empty') } },
+        ],
+      }),
+    ).toEqual([
+      'inputs[0].communities[0]: the secret is empty',
+      'inputs[0].users[1].authKey: the secret is empty',
+      'inputs[0].users[1].user: user "noc" is listed twice',
+    ]);
   });
 });

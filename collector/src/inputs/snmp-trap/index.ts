@@ -10,14 +10,17 @@ import { TrapReceiver, type RejectReason } from './receiver.js';
 import { trapSelfMetrics, type TrapSelfMetrics } from './self-metrics.js';
 import { TrapFormatError, eventMetric, translateTrap, type ReceivedTrap, type TrapDevice, type TrapEvent } from './translate.js';
 
+/** An empty secret file would otherwise accept the empty community, or key a user with an empty passphrase. */
+const filledSecret = secret.refine((s) => s.reveal() !== '', { message: 'the secret is empty' });
+
 const user = z
   .strictObject({
     user: z.string().min(1),
     level: z.enum(['authNoPriv', 'authPriv']).default('authPriv'),
     authProtocol: z.enum(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512']).default('sha'),
-    authKey: secret,
+    authKey: filledSecret,
     privProtocol: z.enum(['des', 'aes', 'aes256b', 'aes256r']).default('aes'),
-    privKey: secret.optional(),
+    privKey: filledSecret.optional(),
   })
   .refine((u) => u.level !== 'authPriv' || u.privKey !== undefined, { message: 'authPriv needs privKey', path: ['privKey'] });
 
@@ -33,9 +36,17 @@ const configSchema = z
       })
       .prefault({}),
     /** v1/v2c communities accepted ({env}/{file} secrets). */
-    communities: z.array(secret).default([]),
-    /** v3 USM users (traps and informs). */
-    users: z.array(user).default([]),
+    communities: z.array(filledSecret).default([]),
+    /** v3 USM users (traps and informs); a name once (net-snmp would keep only the last entry's keys). */
+    users: z
+      .array(user)
+      .default([])
+      .superRefine((users, ctx) =>
+        users.forEach((u, i) => {
+          if (users.findIndex((other) => other.user === u.user) < i)
+            ctx.addIssue({ code: 'custom', path: [i, 'user'], message: `user "${u.user}" is listed twice` });
+        }),
+      ),
     /** Accept notifications from addresses that no SNMP input polls (tagged with the address). */
     acceptUnknownSources: z.boolean().default(false),
     storm: z
