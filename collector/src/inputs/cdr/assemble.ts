@@ -8,16 +8,17 @@ import { callShape, type CallRecord, type CdrRow, type Disposition } from './rec
  * file goes quiet, once the wall clock is). Open calls are part of the checkpoint, so a restart
  * neither loses nor doubles a call whose legs straddle it.
  */
-interface OpenCall {
+class OpenCall {
+  // A class and builtin-made arrays, not literals: see CallRow in record.ts (these live as long as their call is open).
   keys: string[];
   rows: CdrRow[];
-  lastEndMs: number;
+  constructor(keys: readonly string[], row: CdrRow | undefined, public lastEndMs: number) {
+    this.keys = keys.slice();
+    this.rows = row ? Array.of(row) : Array.of<CdrRow>();
+  }
 }
 
 export type AssemblerState = CdrRow[][];
-
-/** The rows of a closed call: none (an empty array shared by all, never written to). */
-const CLOSED: CdrRow[] = [];
 
 const PRECEDENCE: Record<Disposition, number> = { answered: 3, busy: 2, failed: 1, no_answer: 0 };
 
@@ -67,8 +68,10 @@ export class CallAssembler {
       this.#head += 1;
       for (const k of call.keys) this.#byKey.delete(k);
       out.push(this.#merge(call.rows));
-      // Closed calls wait in the queue until it is compacted: they must not keep their rows alive.
-      call.rows = CLOSED;
+      // Emptied, not just dropped: long-lived objects like these may have been allocated in the old
+      // generation, where a dead one still keeps what it points to alive until the next full GC.
+      call.rows.length = 0;
+      call.keys.length = 0;
     }
     if (this.#head > 1024 && this.#head * 2 > queue.length) {
       this.#queue = queue.slice(this.#head);
@@ -100,7 +103,7 @@ export class CallAssembler {
     }
     if (!call) {
       // The common case, a row opening a call of its own: arrays of its own size.
-      call = { keys: keys.slice(), rows: [r], lastEndMs: r.endMs };
+      call = new OpenCall(keys, r, r.endMs);
       this.#queue.push(call);
       for (const k of keys) this.#byKey.set(k, call);
       return;

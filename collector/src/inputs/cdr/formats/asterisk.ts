@@ -63,7 +63,7 @@ export function parseAsteriskLine(line: string, zone: Zone): LineResult {
     disposition,
     inTrunk: f.peer(COLUMN.channel),
     outTrunk: f.peer(COLUMN.dstchannel),
-    legKeys: callKey ? [callKey] : undefined,
+    legKeys: callKey ? Array.of(callKey) : undefined, // Array.of, not a literal: see CallRow in record.ts
   };
   return row(call);
 }

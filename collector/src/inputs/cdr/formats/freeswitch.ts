@@ -58,7 +58,7 @@ export function parseFreeswitchLine(line: string, zone: Zone): LineResult {
     dst: f.get(2),
     disposition,
     cause: code !== undefined && code <= 127 ? code : undefined,
-    legKeys: otherLeg ? [uuid, otherLeg] : [uuid],
+    legKeys: otherLeg ? Array.of(uuid, otherLeg) : Array.of(uuid), // Array.of, not a literal: see CallRow in record.ts
   };
   return row(call);
 }
