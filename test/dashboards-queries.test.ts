@@ -133,7 +133,9 @@ function checkValues(results: { target: QueryTarget; answer: Answer }[]): void {
   const advice = rows('callboard-trunk-group', 'Erlang B advice');
   const pbx = advice.find((r) => r.trunk_group === `${DEMO_CDR_SOURCE}-pstn`);
   expect(pbx).toBeDefined();
-  expect(pbx!.days).toBe(5);
+  // (The first evaluation, 10 s after start, may come before the whole CDR history is read: at most 5 days, see below.)
+  expect(pbx!.days).toBeGreaterThanOrEqual(1);
+  expect(pbx!.days).toBeLessThanOrEqual(5);
   expect(pbx!['circuits needed']).toBe(circuitsFor(pbx!['busy hour E'] as number, 0.01).circuits);
   expect(pbx!.headroom).toBe((pbx!.provisioned as number) - (pbx!['circuits needed'] as number));
   expect(pbx!['observed busy-hour blocking']).toBeTypeOf('number');
@@ -180,6 +182,13 @@ describe('dashboards against InfluxDB filled by the collector from the simulator
     }
     expect(results.filter((r) => r.answer.series === 0).map(describeTarget)).toEqual([]);
     checkValues(results);
+    // Once the CDR history is in, the PBX group's busy hour is the mean of five business days (evaluated every minute).
+    await waitFor(
+      async () =>
+        (await influx(`SELECT last("busy_hour_days") FROM "trunk_advice" WHERE "trunk_group" = '${DEMO_CDR_SOURCE}-pstn'`)).series?.[0]
+          ?.values[0]?.[1] === 5,
+      { timeoutMs: 90_000, intervalMs: 2000, what: `trunk_advice of ${DEMO_CDR_SOURCE}-pstn over 5 business days` },
+    );
     // One value per variable (Grafana writes it without the parentheses): every query still parses and runs.
     // Empty panels are expected here (the first device has no IP SLA probe, for one).
     expect((await runAll('first')).filter((r) => r.answer.error).map(describeTarget)).toEqual([]);

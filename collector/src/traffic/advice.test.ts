@@ -112,16 +112,18 @@ describe('trunk advice', () => {
     expect(fields).not.toHaveProperty('busy_hour_blocking');
   });
 
-  it('emits on its interval until stopped', async () => {
-    const advisor = new TrunkAdvisor([east!, quiet!], await profile(), ZONE, 20);
+  it('emits soon after start, then on its interval until stopped', async () => {
+    const advisor = new TrunkAdvisor([east!, quiet!], await profile(), ZONE, 1000, 10);
     const batches: Metric[][] = [];
     advisor.start((points) => batches.push([...points]));
-    await new Promise((r) => setTimeout(r, 110));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(batches.length).toBe(1);
+    await new Promise((r) => setTimeout(r, 1300));
     advisor.stop();
     const seen = batches.length;
     expect(seen).toBeGreaterThanOrEqual(2);
     expect(batches.every((b) => b.length === 1 && b[0]!.tags.trunk_group === 'pstn-east')).toBe(true);
-    await new Promise((r) => setTimeout(r, 60));
+    await new Promise((r) => setTimeout(r, 1100));
     expect(batches.length).toBe(seen);
   });
 });

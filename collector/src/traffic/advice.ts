@@ -91,8 +91,13 @@ export function trunkAdviceMetric(group: TrunkGroupConfig, evaluation: TrunkGrou
   };
 }
 
-/** Evaluates every trunk group each `everyMs` and emits one trunk_advice point per group that has a busy hour. */
+/**
+ * Evaluates every trunk group each `everyMs` and emits one trunk_advice point per group that has a busy
+ * hour. The first evaluation comes sooner (`firstAfterMs`): a restarted collector has its profile from the
+ * checkpoint, and its advice need not wait a minute.
+ */
 export class TrunkAdvisor {
+  #first: NodeJS.Timeout | undefined;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -100,6 +105,7 @@ export class TrunkAdvisor {
     private readonly history: TrafficHistory,
     private readonly timeZone: string,
     private readonly everyMs = 60_000,
+    private readonly firstAfterMs = Math.min(everyMs, 10_000),
   ) {}
 
   evaluate(now: number): Metric[] {
@@ -111,13 +117,16 @@ export class TrunkAdvisor {
 
   start(emit: (metrics: readonly Metric[]) => void): void {
     if (this.groups.length === 0) return;
-    this.#timer = setInterval(() => {
+    const run = () => {
       const points = this.evaluate(Date.now());
       if (points.length > 0) emit(points);
-    }, this.everyMs).unref();
+    };
+    this.#first = setTimeout(run, this.firstAfterMs).unref();
+    this.#timer = setInterval(run, this.everyMs).unref();
   }
 
   stop(): void {
+    clearTimeout(this.#first);
     clearInterval(this.#timer);
   }
 }
