@@ -105,7 +105,7 @@ describe('SNMPv3 session pool', () => {
     for (const k of keys) expect(k).not.toMatch(/pool-auth|pool-priv|not-the/);
   });
 
-  it('refuses a v3 target whose level needs keys it does not have, rather than sending empty ones', async () => {
+  it('refuses a target without the secrets its version and level need, rather than sending empty ones or `public`', async () => {
     const client = new SnmpClient(1);
     try {
       const error = await failure(
@@ -113,6 +113,9 @@ describe('SNMPv3 session pool', () => {
       );
       expect(error.kind).toBe('invalid');
       expect(error.message).toMatch(/authPriv without a privacy key/);
+      // Nor a v2c target without a community as `public`.
+      const v2c = await failure(client.get({ host: '127.0.0.1', port, version: '2c', timeoutMs: 500, retries: 0 }, [SYS_NAME]));
+      expect(v2c.message).toMatch(/SNMPv1\/v2c target without a community/);
     } finally {
       client.close();
     }

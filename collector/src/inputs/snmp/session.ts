@@ -286,6 +286,8 @@ export class SnmpClient {
 
   #sessionFor(target: SnmpTarget): PooledSession {
     if (target.version === '3') return this.#v3Session(target);
+    // No community means a configuration that was never validated: refused, never guessed as `public`.
+    if (target.community === undefined) throw new SnmpError('invalid', targetName(target), '', 'SNMPv1/v2c target without a community');
     if (this.#shared.length < this.sockets) {
       const s = snmp.createSession('127.0.0.1', 'public', {
         version: snmp.Version2c,
@@ -299,8 +301,6 @@ export class SnmpClient {
     const session = this.#shared[this.#next++ % this.#shared.length]!;
     session.target = target.host;
     session.port = target.port;
-    // No community means a configuration that was never validated: refused, never guessed as `public`.
-    if (target.community === undefined) throw new SnmpError('invalid', targetName(target), '', 'SNMPv1/v2c target without a community');
     session.community = target.community;
     session.version = target.version === '1' ? snmp.Version1 : snmp.Version2c;
     session.timeout = target.timeoutMs;
