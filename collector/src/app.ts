@@ -11,10 +11,12 @@ import { HealthEngine, linkHealth } from './health/engine.js';
 import type { Input } from './inputs/input.js';
 import type { Logger } from './lib/log.js';
 import { InfluxSink } from './outputs/influx/index.js';
+import { influxSelfChecks } from './outputs/influx/self-checks.js';
 import { LiveHub } from './outputs/live/hub.js';
 import { LiveStore } from './outputs/live/store.js';
 import { TrafficProfileSink } from './outputs/traffic/profile.js';
 import type { MeasurementSchema } from './pipeline/metric.js';
+import type { SelfChecks } from './pipeline/self-checks.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { Scheduler } from './pipeline/scheduler.js';
 import type { Sink } from './pipeline/sink.js';
@@ -53,16 +55,17 @@ export class Collector {
 
     const trafficProfile = new TrafficProfileSink(join(config.stateDir, 'traffic-profile.json'), { groups: config.trunkGroups });
     this.#sinks = [this.store, trafficProfile];
+    let selfChecks: SelfChecks | undefined;
     if (config.outputs.influx) {
-      this.#sinks.unshift(
-        new InfluxSink(config.outputs.influx, {
-          schemas: allMeasurementSchemas(),
-          log,
-          registry: this.registry,
-          timezone: config.timezone,
-          spoolDir: join(config.stateDir, 'influx-spool'),
-        }),
-      );
+      const influx = new InfluxSink(config.outputs.influx, {
+        schemas: allMeasurementSchemas(),
+        log,
+        registry: this.registry,
+        timezone: config.timezone,
+        spoolDir: join(config.stateDir, 'influx-spool'),
+      });
+      this.#sinks.unshift(influx);
+      selfChecks = (now) => influxSelfChecks(influx, now);
     }
     const { hold, staleAfter, ...thresholds } = config.health;
     this.health = new HealthEngine({ holdMs: hold, staleAfterMs: staleAfter, ...thresholds });
@@ -74,6 +77,7 @@ export class Collector {
       stateDir: config.stateDir,
       log,
       links: () => this.health.links(),
+      selfChecks,
       registry: this.registry,
       emit: (points) => this.#pipeline.emit(points),
       onChange: (alert) => this.#hub.publish(alertLiveEvent(alert, Date.now())),
@@ -100,6 +104,7 @@ export class Collector {
       trunkGroups: { groups: config.trunkGroups, profile: trafficProfile, timezone: config.timezone },
       milestones: findMilestoneBook(this.#inputs),
       alerting: this.alerting,
+      selfChecks,
       hub: this.#hub,
       registry: this.registry,
       log,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { duration, httpUrl, port, secret, Secret } from '../lib/config-types.js';
 import { parseMatcher, type Matcher } from './matchers.js';
 import { parseClause } from './clause.js';
+import { SELF_CHECK_NAMES } from '../pipeline/self-checks.js';
 
 /** The `alerting` key of the config (collector/src/alerting/README.md). */
 
@@ -71,6 +72,15 @@ export const ruleSchema = z.discriminatedUnion(
     z.strictObject({ ...ruleBase, kind: z.literal('source'), where: matchersSchema, noDataFor: duration().optional() }),
     /** Series of `measurement` that were seen and then went silent for `after`. */
     z.strictObject({ ...ruleBase, kind: z.literal('no_data'), measurement: z.string().min(1), where: matchersSchema, after: duration() }),
+    /** The collector's own state (pipeline/self-checks.ts): InfluxDB not taking writes, its spool filling up, full or on a failing disk. */
+    z.strictObject({
+      ...ruleBase,
+      kind: z.literal('self'),
+      /** Which checks (default: all). */
+      checks: z.array(z.enum(SELF_CHECK_NAMES)).default([]),
+      /** The lowest status that counts: degraded (also failing) or failing only. */
+      status: z.enum(['degraded', 'failing']).default('degraded'),
+    }),
     /** A daily target of the CDR milestones was passed: one notification per target per day. */
     z.strictObject({
       ...ruleBase,
@@ -80,7 +90,7 @@ export const ruleSchema = z.discriminatedUnion(
       severity: z.enum(SEVERITIES).default('info'),
     }),
   ],
-  { error: 'expected kind: link, threshold, source, no_data or milestone' },
+  { error: 'expected kind: link, threshold, source, no_data, self or milestone' },
 );
 export type RuleConfig = z.output<typeof ruleSchema>;
 

@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { Link } from '../health/engine.js';
 import type { Logger } from '../lib/log.js';
 import type { Metric } from '../pipeline/metric.js';
+import type { SelfChecks } from '../pipeline/self-checks.js';
 import { SEVERITIES, type AlertingConfig, type RuleConfig, type Severity } from './config.js';
 import { decide, groupOf, newGroup, type GroupAction, type GroupState } from './groups.js';
 import { Inhibitor } from './inhibition.js';
@@ -26,6 +27,8 @@ export interface AlertEngineOptions {
   log: Logger;
   /** The health model's links (HealthEngine.links). */
   links: () => readonly Link[];
+  /** The collector's own state, for `self` rules (InfluxDB reachable, spool fill). */
+  selfChecks?: SelfChecks;
   /** Injectable clock (tests drive time with it); default Date.now. */
   now?: () => number;
   /** Receives the `alerts` points of state changes (the pipeline, so they reach InfluxDB). */
@@ -74,7 +77,7 @@ export class AlertEngine {
     this.#now = options.now ?? Date.now;
     this.#log = options.log.child({ component: 'alerting' });
     this.#rules = new Map(options.config.rules.map((r) => [r.name, r]));
-    this.#evaluators = options.config.rules.map((r) => createEvaluator(r, options.links));
+    this.#evaluators = options.config.rules.map((r) => createEvaluator(r, options.links, options.selfChecks));
     this.#notifiers = new Map(options.config.notifiers.map((n) => [n.name, createNotifier(n)]));
     this.#windows = new MaintenanceWindows(options.config.maintenance, options.timezone);
     const counted = options.registry && alertingSelfMetrics(options.registry, () => this.#records.values());

@@ -2,6 +2,7 @@ import type { Link } from '../health/engine.js';
 import { seriesKey, type Metric } from '../pipeline/metric.js';
 import { sourceStatus } from '../pipeline/source-status.js';
 import { milestone } from '../inputs/cdr/measurements.js';
+import { statusRank, type SelfChecks } from '../pipeline/self-checks.js';
 import { holds } from './clause.js';
 import type { RuleConfig } from './config.js';
 import { matchesAll, type Labels } from './matchers.js';
@@ -132,6 +133,24 @@ function noDataRule(rule: Extract<RuleConfig, { kind: 'no_data' }>): RuleEvaluat
   };
 }
 
+function selfRule(rule: Extract<RuleConfig, { kind: 'self' }>, selfChecks: SelfChecks | undefined): RuleEvaluator {
+  return {
+    rule,
+    event: false,
+    ...IGNORED,
+    evaluate: (now) =>
+      (selfChecks?.(now) ?? [])
+        .filter((check) => rule.checks.length === 0 || (rule.checks as readonly string[]).includes(check.name))
+        .map((check) => ({
+          key: check.name,
+          labels: { check: check.name },
+          active: statusRank(check.status) >= statusRank(rule.status),
+          value: check.value,
+          detail: check.reason ?? check.status,
+        })),
+  };
+}
+
 function milestoneRule(rule: Extract<RuleConfig, { kind: 'milestone' }>): RuleEvaluator {
   let events: Observation[] = [];
   return {
@@ -157,7 +176,7 @@ function milestoneRule(rule: Extract<RuleConfig, { kind: 'milestone' }>): RuleEv
   };
 }
 
-export function createEvaluator(rule: RuleConfig, links: () => readonly Link[]): RuleEvaluator {
+export function createEvaluator(rule: RuleConfig, links: () => readonly Link[], selfChecks?: SelfChecks): RuleEvaluator {
   switch (rule.kind) {
     case 'link':
       return linkRule(rule, links);
@@ -167,6 +186,8 @@ export function createEvaluator(rule: RuleConfig, links: () => readonly Link[]):
       return sourceRule(rule);
     case 'no_data':
       return noDataRule(rule);
+    case 'self':
+      return selfRule(rule, selfChecks);
     case 'milestone':
       return milestoneRule(rule);
   }

@@ -11,6 +11,8 @@ import type { LiveStore, LiveSeries } from '../outputs/live/store.js';
 import { createAdminRouter } from './admin.js';
 import type { AlertEngine } from '../alerting/engine.js';
 import { createAlertsRouter } from './alerts.js';
+import { healthzBody } from './healthz.js';
+import type { SelfChecks } from '../pipeline/self-checks.js';
 import { authenticate, requireRole, type ApiAuth } from './auth.js';
 import type { ApiGuard } from './security.js';
 
@@ -20,6 +22,8 @@ export interface ApiDependencies {
   trunkGroups?: Omit<TrunkGroupsDependencies, 'store'>;
   milestones?: MilestoneBook;
   alerting?: AlertEngine;
+  /** The collector's own state (InfluxDB reachable, spool fill) for /healthz. */
+  selfChecks?: SelfChecks;
   registry: Registry;
   auth: ApiAuth;
   guard: ApiGuard;
@@ -50,7 +54,7 @@ export function createHttpApp(deps: ApiDependencies): express.Express {
   app.use(authenticate(deps.auth));
 
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', version: deps.version, uptimeS: Math.round((Date.now() - deps.startedAt) / 1000) });
+    res.json(healthzBody(deps.selfChecks, deps, Date.now()));
   });
 
   app.get('/metrics', async (_req, res, next) => {

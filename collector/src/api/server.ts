@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import type { HealthEngine } from '../health/engine.js';
 import type { TrunkGroupsDependencies } from './trunk-groups.js';
 import type { AlertEngine } from '../alerting/engine.js';
+import type { SelfChecks } from '../pipeline/self-checks.js';
 import type { MilestoneBook } from '../inputs/cdr/milestones.js';
 import type { Logger } from '../lib/log.js';
 import type { LiveHub } from '../outputs/live/hub.js';
@@ -27,6 +28,8 @@ export interface ApiServerOptions extends Partial<ApiSecurityOptions> {
   trunkGroups?: Omit<TrunkGroupsDependencies, 'store'>;
   milestones?: MilestoneBook;
   alerting?: AlertEngine;
+  /** The collector's own state, reported by /healthz. */
+  selfChecks?: SelfChecks;
   hub: LiveHub;
   registry: Registry;
   log: Logger;
@@ -55,7 +58,7 @@ export class ApiServer {
     const security = withSecurityDefaults(options);
     const auth = new ApiAuth(security.tokens);
     const guard = new ApiGuard({ auth, origins: security.origins, rateLimit: security.rateLimit, maxBodyBytes: security.maxBodyBytes, tls: Boolean(security.tls) });
-    const app = createHttpApp({ store: options.store, health: options.health, trunkGroups: options.trunkGroups, milestones: options.milestones, alerting: options.alerting, registry: options.registry, auth, guard, config: options.config, startedAt: Date.now(), version: options.version });
+    const app = createHttpApp({ store: options.store, health: options.health, trunkGroups: options.trunkGroups, milestones: options.milestones, alerting: options.alerting, selfChecks: options.selfChecks, registry: options.registry, auth, guard, config: options.config, startedAt: Date.now(), version: options.version });
     this.#live = new LiveSocket({ store: options.store, hub: options.hub, log: options.log, guard, maxUpdatesPerSecond: options.maxUpdatesPerSecond });
     const server = security.tls ? createTlsServer({ cert: security.tls.cert, key: security.tls.key }, app) : createServer(app);
     server.on('upgrade', (request, socket, head) => {

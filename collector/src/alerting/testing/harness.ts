@@ -5,6 +5,7 @@ import { parseConfig } from '../../config.js';
 import { HealthEngine } from '../../health/engine.js';
 import { memoryLogger } from '../../lib/test-logger.js';
 import type { Metric } from '../../pipeline/metric.js';
+import type { SelfChecks } from '../../pipeline/self-checks.js';
 import { AlertEngine } from '../engine.js';
 import { ManualClock } from './receivers.js';
 
@@ -30,7 +31,7 @@ export class AlertingHarness {
 
   constructor(
     private readonly alerting: object,
-    options: { start?: number; timezone?: string; stateDir?: string } = {},
+    private readonly options: { start?: number; timezone?: string; stateDir?: string; selfChecks?: SelfChecks } = {},
   ) {
     this.clock = new ManualClock(options.start ?? Date.parse('2026-11-25T12:00:00Z'));
     this.health = new HealthEngine({ holdMs: 30_000, staleAfterMs: 45_000 });
@@ -47,6 +48,7 @@ export class AlertingHarness {
       stateDir: this.stateDir,
       log: this.logger.log,
       links: () => this.health.links(),
+      selfChecks: this.options.selfChecks,
       now: this.clock.now,
       emit: (points) => this.points.push(...points),
     });

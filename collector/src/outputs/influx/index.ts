@@ -68,6 +68,9 @@ export class InfluxSink implements Sink {
   readonly #spoolMetrics?: SpoolMetrics;
   #alarm = 0;
   #spoolDropped = 0;
+  /** Since when and why InfluxDB has not been taking requests (undefined while it does, or before the first). */
+  #unreachable: { since: number; error: string } | undefined;
+  #everReached = false;
   readonly #tracker: LateTracker;
   readonly #backfiller: Backfiller;
   readonly #limiter = new LogLimiter(LOG_EVERY_MS);
@@ -162,6 +165,22 @@ export class InfluxSink implements Sink {
       ...(spool.diskError !== undefined ? { diskError: spool.diskError } : {}),
       ...(oldest !== undefined ? { oldestPushedAt: oldest } : {}),
     };
+  }
+
+  /** Whether InfluxDB answered the last request (ping, setup, write); since when and why not, for health checks and alerts. */
+  connectionStatus(): { reachable: boolean; since?: number; error?: string } {
+    if (this.#unreachable) return { reachable: false, ...this.#unreachable };
+    return { reachable: this.#everReached };
+  }
+
+  #reached(ok: boolean, error?: string): void {
+    this.#metrics.up.set(ok ? 1 : 0);
+    if (ok) {
+      this.#everReached = true;
+      this.#unreachable = undefined;
+    } else {
+      this.#unreachable = { since: this.#unreachable?.since ?? Date.now(), error: error ?? 'unknown error' };
+    }
   }
 
   /**
@@ -379,10 +398,10 @@ export class InfluxSink implements Sink {
         this.#metrics.writeDuration.observe(durationMs / 1000);
         if (outcome.kind === 'retry') {
           this.#metrics.writeErrors.inc({ reason: 'unavailable' });
-          this.#metrics.up.set(0);
+          this.#reached(false, outcome.message);
         } else {
           if (outcome.kind !== 'written') this.#metrics.writeErrors.inc({ reason: 'rejected' });
-          this.#metrics.up.set(1);
+          this.#reached(true);
         }
       },
       settled: (points, outcome) => {
@@ -453,7 +472,7 @@ export class InfluxSink implements Sink {
       const { ran, refused } = await applySetup(this.#influx, this.#layout);
       if (this.#state !== 'started') return false;
       this.#gate.open();
-      this.#metrics.up.set(1);
+      this.#reached(true);
       const fields = {
         url: this.#config.url,
         version,
@@ -476,9 +495,9 @@ export class InfluxSink implements Sink {
       this.#setupComplete = true;
       return true;
     } catch (error) {
-      this.#metrics.up.set(0);
-      this.#setupFailures++;
       const err = (error as Error).message;
+      this.#reached(false, err);
+      this.#setupFailures++;
       const refused = error instanceof InfluxQLError;
       if (this.#setupFailures === 1) {
         this.#limiter.reset('setup');
@@ -503,7 +522,7 @@ export class InfluxSink implements Sink {
   #writeOnly(version: string): boolean {
     if (this.#state !== 'started') return false;
     this.#gate.open();
-    this.#metrics.up.set(1);
+    this.#reached(true);
     this.#setupComplete = true;
     this.#setupFailures = 0;
     this.#log.info(
