@@ -5,7 +5,8 @@
 // interface oper down shows `down` within one poll in /api/v1/links and in link_health, and `ok`
 // again only after the hold; errors and utilisation over the thresholds show `degraded`; a
 // linkDown trap the poll contradicts is corrected by the poll; an IAD that stops answering turns
-// `stale`.
+// `stale`. A voice gateway's IP SLA path (cisco-ipsla profile) turns `degraded` on a low MOS and
+// `down` on a timeout.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +50,14 @@ const router = new SnmpSimulator({
   ],
   advance: false,
 });
+const GATEWAY_HOST = '127.0.0.5';
+const SLA_RECORDING = 'voice-sla-gw';
+const gateway = new SnmpSimulator({
+  files: [join(import.meta.dirname, `../collector/src/devstack/snmp/${SLA_RECORDING}.snmprec`)],
+  advance: false,
+});
+const SLA_MOS = (op: number) => `1.3.6.1.4.1.9.9.42.1.5.2.1.42.${op}`;
+const SLA_SENSE = (op: number) => `1.3.6.1.4.1.9.9.42.1.2.10.1.2.${op}`;
 const iad = new SnmpSimulator({
   files: [recording('iad-7', [{ ifIndex: 1, ifName: 'Dialer0', speedBps: 20e6, errorCounters: true }])],
   advance: false,
@@ -61,12 +70,15 @@ let trapPort = 0;
 const get = async <T>(path: string): Promise<T> =>
   (await (await fetch(`${collector.api.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as T;
 type Body = { total: number; links: Link[]; groups: GroupRollup[] };
-const link = async (id: string) => (await get<Body>('/api/v1/links')).links.find((l) => l.id === `interface:${id}`);
+/** `rtr1/Gi0/1` is the interface link of that name; other kinds are written out (`ipsla:vgw2/5`). */
+const kindOf = (id: string) => /^([a-z-]+):/.exec(id)?.[1] ?? 'interface';
+const bare = (id: string) => id.slice(id.startsWith(`${kindOf(id)}:`) ? kindOf(id).length + 1 : 0);
+const link = async (id: string) => (await get<Body>('/api/v1/links')).links.find((l) => l.id === `${kindOf(id)}:${bare(id)}`);
 const healthRows = (id: string, since: number) =>
   queryRows(
     influxd.url,
     DB,
-    `SELECT state, reasons, "group" FROM raw.link_health WHERE kind = 'interface' AND link = '${id}' AND time >= ${since}ms`,
+    `SELECT state, reasons, "group" FROM raw.link_health WHERE kind = '${kindOf(id)}' AND link = '${bare(id)}' AND time >= ${since}ms`,
   );
 /** Waits for the link to reach `state` in the API; returns it. */
 const until = (id: string, state: string, timeoutMs: number, what = `${id} ${state}`) =>
@@ -97,11 +109,13 @@ beforeAll(async () => {
   influxd = await startInfluxd();
   const routerPort = await router.start(ROUTER_HOST, 0);
   const iadPort = await iad.start(IAD_HOST, 0);
+  const gatewayPort = await gateway.start(GATEWAY_HOST, 0);
   trapPort = await freePort('udp');
   process.env.CALLBOARD_LINK_HEALTH_TOKEN = TOKEN;
   process.env.CALLBOARD_LINK_HEALTH_TRAPS = COMMUNITY;
   process.env.CALLBOARD_LINK_HEALTH_RTR = 'rtr1';
   process.env.CALLBOARD_LINK_HEALTH_IAD = 'iad-7';
+  process.env.CALLBOARD_LINK_HEALTH_GW = SLA_RECORDING;
   const config = parseConfig({
     stateDir: join(dir, 'state'),
     log: { level: 'warn' },
@@ -116,6 +130,7 @@ beforeAll(async () => {
         credentials: {
           rtr: { version: '2c', community: { env: 'CALLBOARD_LINK_HEALTH_RTR' } },
           iad: { version: '2c', community: { env: 'CALLBOARD_LINK_HEALTH_IAD' } },
+          gw: { version: '2c', community: { env: 'CALLBOARD_LINK_HEALTH_GW' } },
         },
         targets: [
           {
@@ -139,6 +154,15 @@ beforeAll(async () => {
             timeout: '300ms',
             retries: 0,
           },
+          {
+            device: 'vgw2',
+            address: `${GATEWAY_HOST}:${gatewayPort}`,
+            credentials: 'gw',
+            site: 'atl-pop1',
+            region: 'central',
+            role: 'voice-gateway',
+            profiles: 'cisco-ipsla',
+          },
         ],
       },
       { type: 'snmp-trap', name: 'traps', listen: { port: trapPort }, communities: [{ env: 'CALLBOARD_LINK_HEALTH_TRAPS' }] },
@@ -149,14 +173,15 @@ beforeAll(async () => {
   // Two polls: the second has rates, so errors and utilisation are judged too.
   await waitFor(
     async () => {
-      const { links } = await get<Body>('/api/v1/links');
+      const { links } = await get<Body>('/api/v1/links?kind=interface');
       return (
         links.length === 3 &&
+        (await link('ipsla:vgw2/5'))?.state === 'ok' &&
         links.every((l) => l.state === 'ok') &&
         collector.store.all(new Set(['snmp_interface'])).every((s) => 'in_bps' in s.fields)
       );
     },
-    { timeoutMs: 20_000, what: 'three interface links ok after two polls' },
+    { timeoutMs: 20_000, what: 'three interface links and IP SLA 5 ok after two polls' },
   );
 }, 40_000);
 
@@ -164,19 +189,20 @@ afterAll(async () => {
   await collector?.stop();
   await router.stop();
   await iad.stop();
+  await gateway.stop();
   await influxd?.stop();
 });
 
 describe('link health of polled interfaces', () => {
   it('links: the router interfaces that carry traffic and the IAD WAN link, tagged from the inventory', async () => {
-    const { links } = await get<Body>('/api/v1/links');
+    const { links } = await get<Body>('/api/v1/links?kind=interface');
     expect(links.map((l) => [l.id, l.group])).toEqual([
       ['interface:iad-7/wan', 'bk-042'],
       ['interface:rtr1/Gi0/0', 'nyc-pop1'],
       ['interface:rtr1/Gi0/1', 'nyc-pop1'],
     ]);
     expect(links[0]).toMatchObject({ customer: 'acme-dental', site: 'bk-042', region: 'east' });
-    const byRegion = await get<Body>('/api/v1/links?by=region');
+    const byRegion = await get<Body>('/api/v1/links?by=region&kind=interface');
     expect(byRegion.groups).toEqual([{ group: 'east', state: 'ok', links: 3, counts: { ok: 3, degraded: 0, down: 0, stale: 0 } }]);
   });
 
@@ -280,6 +306,28 @@ describe('link health of polled interfaces', () => {
       what: 'the stale change in InfluxDB',
     });
     expect(rows.map((r) => [r.state, r.group])).toEqual([['stale', 'bk-042']]);
+  });
+
+  it('IP SLA: MOS below the threshold → `degraded` (`MOS 3.4 < 3.6`), a timeout → `down`, `ok` again after the hold', async () => {
+    const since = Date.now();
+    gateway.values.set(SLA_RECORDING, SLA_MOS(5), 340); // MOS in hundredths
+    const degraded = await until('ipsla:vgw2/5', 'degraded', 3000, 'IP SLA 5 degraded within one poll');
+    expect(degraded).toMatchObject({ group: 'atl-pop1', region: 'central', reasons: ['MOS 3.4 < 3.6'] });
+    gateway.values.set(SLA_RECORDING, SLA_SENSE(5), 4); // rttMonLatestRttOperSense timeout
+    expect((await until('ipsla:vgw2/5', 'down', 3000, 'IP SLA 5 down within one poll')).reasons).toEqual(['timeout']);
+    gateway.values.clear(SLA_RECORDING);
+    const clearedAt = Date.now();
+    await until('ipsla:vgw2/5', 'ok', HOLD_MS + 5000, 'IP SLA 5 ok after the hold');
+    expect(Date.now() - clearedAt).toBeGreaterThanOrEqual(HOLD_MS - 200);
+    const rows = await waitFor(
+      async () => ((await healthRows('ipsla:vgw2/5', since)).length === 3 ? healthRows('ipsla:vgw2/5', since) : undefined),
+      { timeoutMs: 5000, what: 'the three IP SLA changes in InfluxDB' },
+    );
+    expect(rows.map((r) => [r.state, r.reasons])).toEqual([
+      ['degraded', 'MOS 3.4 < 3.6'],
+      ['down', 'timeout'],
+      ['ok', ''],
+    ]);
   });
 
   it('refuses a bad query naming the parameter', async () => {
