@@ -135,7 +135,8 @@ describe('busy hour, Erlang B advice and observed blocking from 5 business days 
         name: string;
         busyHour: { start: string; erlangs: number; days: string[] } | null;
         advice: Record<string, number> | null;
-        blocking: Record<string, number> | null;
+        reason: string | null;
+        blocking: { today: Record<string, unknown>; lastDays: Record<string, unknown>; busyHourDays: Record<string, unknown> | null };
       }[];
     };
 
@@ -214,7 +215,7 @@ describe('busy hour, Erlang B advice and observed blocking from 5 business days 
       const shown = await waitFor(
         async () => {
           const g = (await trunkGroups()).groups.find((x) => x.name === group.name);
-          return g?.blocking?.attempts === expected.attempts ? g : undefined;
+          return g?.blocking.busyHourDays?.attempts === expected.attempts ? g : undefined;
         },
         { timeoutMs: 60_000, what: `all ${expected.attempts} attempts of ${group.name}` },
       );
@@ -229,7 +230,11 @@ describe('busy hour, Erlang B advice and observed blocking from 5 business days 
         headroom: group.capacity - needed,
       });
       expect(shown.advice!.blockingAtProvisioned).toBeCloseTo(erlangB(expected.erlangs, group.capacity), 12);
-      expect(shown.blocking).toEqual({
+      expect(shown.reason).toBeNull();
+      // the simulated week is last week's: nothing today
+      expect(shown.blocking.today).toMatchObject({ attempts: 0, blocked: 0, blocking: null });
+      expect(shown.blocking.busyHourDays).toEqual({
+        days: expected.days,
         attempts: expected.attempts,
         blocked: expected.blocked,
         busyHourAttempts: expected.busyHourAttempts,

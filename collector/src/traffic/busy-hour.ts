@@ -39,7 +39,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return format;
 }
 
-interface LocalParts {
+export interface LocalParts {
   day: string;
   weekday: number;
   quarter: number;
@@ -52,7 +52,7 @@ interface LocalParts {
 const partsCache = new Map<string, Map<number, LocalParts>>();
 const PARTS_CACHE_LIMIT = 200_000;
 
-function localParts(ms: number, timeZone: string): LocalParts {
+export function localParts(ms: number, timeZone: string): LocalParts {
   let zone = partsCache.get(timeZone);
   if (!zone) partsCache.set(timeZone, (zone = new Map()));
   let parts = zone.get(ms);
