@@ -10,15 +10,23 @@ import { callShape, type CallRecord, type CdrRow, type Disposition } from './rec
  */
 class OpenCall {
   // A class and builtin-made arrays, not literals: see CallRow in record.ts (these live as long as their call is open).
-  keys: string[];
+  /** The first row's keys, shared with it until a key is added (then a copy). */
+  keys: readonly string[];
   rows: CdrRow[];
-  constructor(keys: readonly string[], row: CdrRow | undefined, public lastEndMs: number) {
-    this.keys = keys.slice();
-    this.rows = row ? Array.of(row) : Array.of<CdrRow>();
+  constructor(keys: readonly string[], row: CdrRow, public lastEndMs: number) {
+    this.keys = keys;
+    this.rows = Array.of(row);
+  }
+
+  addKey(key: string): void {
+    this.keys = this.keys.concat(key);
   }
 }
 
 export type AssemblerState = CdrRow[][];
+
+/** The rows of a closed call: none (one empty array shared by all, never written to). */
+const CLOSED: CdrRow[] = [];
 
 const PRECEDENCE: Record<Disposition, number> = { answered: 3, busy: 2, failed: 1, no_answer: 0 };
 
@@ -68,10 +76,8 @@ export class CallAssembler {
       this.#head += 1;
       for (const k of call.keys) this.#byKey.delete(k);
       out.push(this.#merge(call.rows));
-      // Emptied, not just dropped: long-lived objects like these may have been allocated in the old
-      // generation, where a dead one still keeps what it points to alive until the next full GC.
-      call.rows.length = 0;
-      call.keys.length = 0;
+      // Closed calls wait in the queue until it is compacted: they must not keep their rows alive.
+      call.rows = CLOSED;
     }
     if (this.#head > 1024 && this.#head * 2 > queue.length) {
       this.#queue = queue.slice(this.#head);
@@ -94,11 +100,11 @@ export class CallAssembler {
         // This row links two calls opened separately: fold the second into the first.
         for (const other of found.rows) call.rows.push(other);
         for (const otherKey of found.keys) {
-          if (!call.keys.includes(otherKey)) call.keys.push(otherKey);
+          if (!call.keys.includes(otherKey)) call.addKey(otherKey);
           this.#byKey.set(otherKey, call);
         }
         call.lastEndMs = Math.max(call.lastEndMs, found.lastEndMs);
-        found.rows = [];
+        found.rows = CLOSED;
       }
     }
     if (!call) {
@@ -113,7 +119,7 @@ export class CallAssembler {
     // Every key in call.keys maps to the call already: only the row's new keys are added.
     for (const k of keys) {
       if (call.keys.includes(k)) continue;
-      call.keys.push(k);
+      call.addKey(k);
       this.#byKey.set(k, call);
     }
   }
