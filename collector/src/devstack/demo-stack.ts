@@ -154,6 +154,8 @@ export async function startDemoStack(o: DemoStackOptions): Promise<DemoStack> {
       // Raw points are kept a little longer than the CDR history, so the whole history is stored.
       outputs: { influx: { url: influxd.url, database: DEMO_DATABASE, retention: { raw: `${Math.max(30, o.cdrHistoryDays + 2)}d` } } },
       trunkGroups,
+      // The recordings' unused ports (admin up, no cable) are not links: the wall shows the real alarms only.
+      health: { interfaces: { devices: network.interfaceExclusions } },
       alerting: demoAlerting,
       inputs: [
         { type: 'kamailio', name: DEMO_SWITCH, url: kamailio.rpcUrl, evapi: { port: kamailio.evapiPort }, trunkCalls: 'trunk_calls' },

@@ -18,6 +18,11 @@ interface RouterPlan {
   role: string;
   site: string;
   region: string;
+  /**
+   * Ports the recording shows admin up but oper down (no cable): unused, so not links, as a NOC would
+   * configure them (health.interfaces.devices); else the wall would show them all down.
+   */
+  unusedPorts?: readonly string[];
 }
 
 /** Each recording as the device it plays in the demo network (what it holds: see shared/fixtures/SOURCES.md). */
@@ -25,14 +30,23 @@ const ROUTERS: readonly RouterPlan[] = [
   { recording: 'librenms_iosxe', device: 'core1-nyc', role: 'core', site: 'nyc-pop1', region: 'east' },
   { recording: 'librenms_nxos_n9504-7.0', device: 'dc1-chi', role: 'core', site: 'chi-dc1', region: 'central' },
   { recording: 'librenms_iosxe_isr4321', device: 'vgw1-nyc', role: 'voice-gateway', site: 'nyc-pop1', region: 'east' },
-  { recording: 'librenms_iosxe_c1100tgx', device: 'edge1-lax', role: 'edge', site: 'lax-pop1', region: 'west' },
-  { recording: 'librenms_iosxe_asr920', device: 'agg1-chi', role: 'aggregation', site: 'chi-pop1', region: 'central' },
-  { recording: 'librenms_sonus-sbc', device: 'sbc1-nyc', role: 'sbc', site: 'nyc-pop1', region: 'east' },
+  // The 24-port switch module: nothing plugged in.
+  { recording: 'librenms_iosxe_c1100tgx', device: 'edge1-lax', role: 'edge', site: 'lax-pop1', region: 'west', unusedPorts: ['Gi0/2/'] },
+  // Gi0/0/3 and its service-instance subinterface.
+  {
+    recording: 'librenms_iosxe_asr920',
+    device: 'agg1-chi',
+    role: 'aggregation',
+    site: 'chi-pop1',
+    region: 'central',
+    unusedPorts: ['Gi0/0/3(\\.|$)'],
+  },
+  { recording: 'librenms_sonus-sbc', device: 'sbc1-nyc', role: 'sbc', site: 'nyc-pop1', region: 'east', unusedPorts: ['Ethernet [23]$'] },
   { recording: 'librenms_ios_c3560', device: 'sw1-lax', role: 'access', site: 'lax-pop1', region: 'west' },
   { recording: 'librenms_ios_c3560-slas', device: 'sw2-chi', role: 'access', site: 'chi-pop1', region: 'central' },
 ];
 /** Synthetic, in the repo: the jitter probes (MOS) that no real recording has. Always in the network. */
-const VOICE_SLA_GATEWAY = {
+const VOICE_SLA_GATEWAY: Router = {
   file: fileURLToPath(new URL('./snmp/voice-sla-gw.snmprec', import.meta.url)),
   device: 'vgw2-atl',
   role: 'voice-gateway',
@@ -61,6 +75,8 @@ export interface SimNetworkOptions {
 export interface SimNetwork {
   /** Inputs for the collector config: `core` (routers) and `iads`. */
   inputs: Record<string, unknown>[];
+  /** `health.interfaces.devices` for the collector config: the routers' unused ports, excluded. */
+  interfaceExclusions: Record<string, { exclude: string[] }>;
   routers: string[];
   iads: number;
   pendingIads: number;
@@ -70,12 +86,8 @@ export interface SimNetwork {
   stop(): Promise<void>;
 }
 
-interface Router {
+interface Router extends Omit<RouterPlan, 'recording'> {
   file: string;
-  device: string;
-  role: string;
-  site: string;
-  region: string;
 }
 
 /** The real recordings found in the folder, as routers of the demo network. */
@@ -151,6 +163,7 @@ export async function startSimNetwork(options: SimNetworkOptions): Promise<SimNe
 
   return {
     inputs,
+    interfaceExclusions: Object.fromEntries(routers.flatMap((r) => (r.unusedPorts ? [[r.device, { exclude: [...r.unusedPorts] }]] : []))),
     routers: routers.map((r) => r.device),
     iads,
     pendingIads,

@@ -30,12 +30,20 @@ export const healthConfigSchema = z
       .strictObject({
         errorsPct: share(DEFAULT_INTERFACE_OPTIONS.errorsPct),
         errorsPerSecond: z.number().positive().default(DEFAULT_INTERFACE_OPTIONS.errorsPerSecond),
+        minPacketsPerSecond: z.number().min(0).default(DEFAULT_INTERFACE_OPTIONS.minPacketsPerSecond),
         utilisationPct: share(DEFAULT_INTERFACE_OPTIONS.utilisationPct),
         adminDown: z.enum(['ok', 'down']).default(DEFAULT_INTERFACE_OPTIONS.adminDown),
         allInterfacesRoles: z.array(z.string().min(1)).default([...DEFAULT_INTERFACE_OPTIONS.allInterfacesRoles]),
         noInterfacesRoles: z.array(z.string().min(1)).default([...DEFAULT_INTERFACE_OPTIONS.noInterfacesRoles]),
         include: z.array(namePattern).default([]),
         exclude: z.array(namePattern).default([...DEFAULT_EXCLUDE]),
+        /** Per device (inventory name): patterns on top of the above, e.g. a router's unused ports. */
+        devices: z
+          .record(
+            z.string().min(1),
+            z.strictObject({ include: z.array(namePattern).default([]), exclude: z.array(namePattern).default([]) }),
+          )
+          .default({}),
       })
       .prefault({}),
     /** Cisco IP SLA paths. */

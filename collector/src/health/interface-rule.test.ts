@@ -33,8 +33,17 @@ describe('interface rule', () => {
     [{ in_util_pct: 94.2 }, 'degraded', ['utilisation 94 %']],
     [{ out_util_pct: 90 }, 'degraded', ['utilisation 90 %']],
     [{ in_errors_ps: 50, out_util_pct: 99.6 }, 'degraded', ['errors 4.8 %', 'utilisation 100 %']],
-    // errors without any packet: every packet errored
-    [{ in_errors_ps: 1, in_pps: 0, out_pps: 0 }, 'degraded', ['errors 100 %']],
+    // errors without any other packet: every packet errored
+    [{ in_errors_ps: 20, in_pps: 0, out_pps: 0 }, 'degraded', ['errors 100 %']],
+    // an almost idle interface (below minPacketsPerSecond, 10): 2 errors in 5 packets are no 40 % link …
+    [{ in_errors_ps: 2, in_pps: 3, out_pps: 0 }, 'ok', []],
+    [{ in_errors_ps: 1, in_pps: 0, out_pps: 0 }, 'ok', []],
+    // … but judged by errors per second (10/s), as an IAD is
+    [{ in_errors_ps: 9.5, in_pps: 0.2 }, 'ok', []],
+    // the busy direction's 3 % is the share shown, not the idle one's 4 errors in 9 packets
+    [{ out_errors_ps: 4, out_pps: 5, in_errors_ps: 3, in_pps: 97 }, 'degraded', ['errors 3 %']],
+    // from 10 packets a second the share counts: 1 error in 10
+    [{ in_errors_ps: 1, in_pps: 9 }, 'degraded', ['errors 10 %']],
     // an idle interface is fine
     [{ in_pps: 0, out_pps: 0, in_util_pct: 0, out_util_pct: 0 }, 'ok', []],
   ])('%o → %s %o', (fields, state, reasons) => {
@@ -60,6 +69,13 @@ describe('interface rule', () => {
     expect(judge({ in_util_pct: 94 }, { utilisationPct: 95 })).toEqual({ state: 'ok', reasons: [] });
     expect(judge({ in_errors_ps: 5 }, { errorsPct: 0.1 })).toEqual({ state: 'degraded', reasons: ['errors 0.5 %'] });
     expect(judge({ admin_status: 2, oper_status: 2 }, { adminDown: 'down' })).toEqual({ state: 'down', reasons: ['admin down'] });
+    // minPacketsPerSecond 0: every share counts, however few the packets
+    expect(judge({ in_errors_ps: 1, in_pps: 0 }, { minPacketsPerSecond: 0 })).toEqual({ state: 'degraded', reasons: ['errors 100 %'] });
+    expect(judge({ in_errors_ps: 5, in_pps: 95 }, { minPacketsPerSecond: 200 })).toEqual({ state: 'ok', reasons: [] });
+    expect(judge({ in_errors_ps: 5, in_pps: 95 }, { minPacketsPerSecond: 200, errorsPerSecond: 5 })).toEqual({
+      state: 'degraded',
+      reasons: ['errors 5/s'],
+    });
   });
 
   it('names a link as the trap receiver does, grouped by site, else region, else device', () => {
@@ -121,6 +137,25 @@ describe('interface rule', () => {
     expect(rule.accepts!({ device: 'c1', role: 'cpe', ifName: 'Lo0' })).toBe(true);
   });
 
+  it('per-device patterns narrow one device: its unused ports are not links, other devices keep theirs', () => {
+    const rule = interfaceRule({
+      devices: { 'edge1-lax': { exclude: ['Gi0/2/'] }, 'agg1-chi': { include: ['Te'], exclude: ['Te0/0/3(\\.|$)'] } },
+    });
+    const accepts = (device: string, ifName: string, role = 'edge') => rule.accepts!({ device, role, ifName });
+    expect(accepts('edge1-lax', 'Gi0/2/7')).toBe(false);
+    expect(accepts('edge1-lax', 'Gi0/0/0')).toBe(true);
+    expect(accepts('edge2-lax', 'Gi0/2/7')).toBe(true);
+    // the global exclude still applies to a listed device
+    expect(accepts('edge1-lax', 'Vl1')).toBe(false);
+    expect(accepts('agg1-chi', 'Te0/0/1')).toBe(true);
+    expect(accepts('agg1-chi', 'Te0/0/3')).toBe(false);
+    expect(accepts('agg1-chi', 'Te0/0/3.100')).toBe(false);
+    expect(accepts('agg1-chi', 'Te0/0/30')).toBe(true);
+    expect(accepts('agg1-chi', 'Gi0/0/1')).toBe(false);
+    // naming a device narrows it whatever its role
+    expect(rule.accepts!({ device: 'edge1-lax', role: 'iad', ifName: 'Gi0/2/0' })).toBe(false);
+  });
+
   it('config: defaults, and a bad pattern or threshold named by its path', () => {
     const parsed = healthConfigSchema.parse({});
     expect(parsed.interfaces).toMatchObject({
@@ -130,6 +165,8 @@ describe('interface rule', () => {
       allInterfacesRoles: ['iad'],
       noInterfacesRoles: ['access'],
       include: [],
+      minPacketsPerSecond: 10,
+      devices: {},
     });
     expect(parsed.ipsla).toEqual({ mosBelow: 3.6, lossPct: 1, lossDownPct: 100, rttMs: 300, jitterMs: 30 });
     const problems = (input: unknown) => healthConfigSchema.safeParse(input).error?.issues.map((i) => [i.path.join('.'), i.message]);

@@ -10,8 +10,13 @@ import type { Verdict } from './state.js';
 export interface InterfaceHealthOptions {
   /** Degraded from this share of errored packets, in either direction. */
   errorsPct: number;
-  /** Degraded from this many errors per second where packets are not counted (the IAD profile reads ifInErrors, no packets). */
+  /**
+   * Degraded from this many errors per second where packets are not counted (the IAD profile reads ifInErrors, no packets), or
+   * are too few for a share to mean anything (below minPacketsPerSecond).
+   */
   errorsPerSecond: number;
+  /** A direction's errored share is judged only from this many packets per second (errored included): 2 errors in 5 packets is no 40 % link. */
+  minPacketsPerSecond: number;
   /** Degraded from this utilisation of ifHighSpeed/ifSpeed, in either direction. */
   utilisationPct: number;
   /** An interface shut by an operator: `ok` (with reason `admin down`: on purpose, no alarm) or `down`. */
@@ -24,6 +29,13 @@ export interface InterfaceHealthOptions {
   include: readonly string[];
   /** … and none of these. Matched case-insensitively against the start of ifName. */
   exclude: readonly string[];
+  /** Further include/exclude patterns of one device (by inventory name), applied on top of the above: its unused ports, say. */
+  devices: Readonly<Record<string, DeviceInterfacePatterns>>;
+}
+
+export interface DeviceInterfacePatterns {
+  include?: readonly string[];
+  exclude?: readonly string[];
 }
 
 /**
@@ -60,12 +72,14 @@ export const DEFAULT_EXCLUDE = [
 export const DEFAULT_INTERFACE_OPTIONS: Readonly<InterfaceHealthOptions> = Object.freeze({
   errorsPct: 1,
   errorsPerSecond: 10,
+  minPacketsPerSecond: 10,
   utilisationPct: 90,
   adminDown: 'ok',
   allInterfacesRoles: ['iad'],
   noInterfacesRoles: ['access'],
   include: [],
   exclude: DEFAULT_EXCLUDE,
+  devices: {},
 });
 
 /** ifOperStatus names (IF-MIB). 1 up and 5 dormant (a dial backup waiting for traffic) are judged by their traffic. */
@@ -86,11 +100,20 @@ export function namePattern(patterns: readonly string[]): RegExp | undefined {
   return patterns.length ? new RegExp(`^(?:${patterns.map((p) => `(?:${p})`).join('|')})`, 'i') : undefined;
 }
 
-/** Errored share of one direction's packets: errored packets are not in the unicast count. */
-function errorShare(errorsPerSecond: number | undefined, packetsPerSecond: number | undefined): number | undefined {
-  if (errorsPerSecond === undefined || packetsPerSecond === undefined) return undefined;
-  const total = packetsPerSecond + errorsPerSecond;
-  return total > 0 ? (100 * errorsPerSecond) / total : 0;
+/** What a poll says about errors: the worst errored share where packets are counted and enough, else the worst errors per second. */
+interface ErrorFigures {
+  share?: number;
+  perSecond?: number;
+}
+
+/** One direction: errored packets are not in the unicast count, so the share is errors / (unicast + errors). */
+function addDirection(figures: ErrorFigures, errors: number | undefined, packets: number | undefined, minPackets: number): void {
+  if (errors === undefined) return;
+  const total = packets === undefined ? undefined : packets + errors;
+  if (total !== undefined && total >= minPackets) {
+    const share = total > 0 ? (100 * errors) / total : 0;
+    figures.share = Math.max(figures.share ?? 0, share);
+  } else figures.perSecond = Math.max(figures.perSecond ?? 0, errors);
 }
 
 export function evaluateInterface(fields: Readonly<Record<string, FieldValue>>, options: Readonly<InterfaceHealthOptions>): Verdict {
@@ -100,26 +123,28 @@ export function evaluateInterface(fields: Readonly<Record<string, FieldValue>>, 
     return { state: oper === 3 ? 'degraded' : 'down', reasons: [`oper ${OPER_STATUS[oper] ?? oper}`] };
   }
   const reasons: string[] = [];
-  const inErrors = finite(fields.in_errors_ps);
-  const outErrors = finite(fields.out_errors_ps);
-  const inShare = errorShare(inErrors, finite(fields.in_pps));
-  const outShare = errorShare(outErrors, finite(fields.out_pps));
-  if (inShare !== undefined || outShare !== undefined) {
-    const share = Math.max(inShare ?? 0, outShare ?? 0);
-    if (share >= options.errorsPct) reasons.push(`errors ${pct(share)}`);
-  } else if (inErrors !== undefined || outErrors !== undefined) {
-    const perSecond = Math.max(inErrors ?? 0, outErrors ?? 0);
-    if (perSecond >= options.errorsPerSecond) reasons.push(`errors ${Number(perSecond.toFixed(perSecond < 10 ? 1 : 0))}/s`);
-  }
+  const errors: ErrorFigures = {};
+  addDirection(errors, finite(fields.in_errors_ps), finite(fields.in_pps), options.minPacketsPerSecond);
+  addDirection(errors, finite(fields.out_errors_ps), finite(fields.out_pps), options.minPacketsPerSecond);
+  if (errors.share !== undefined && errors.share >= options.errorsPct) reasons.push(`errors ${pct(errors.share)}`);
+  if (errors.perSecond !== undefined && errors.perSecond >= options.errorsPerSecond)
+    reasons.push(`errors ${Number(errors.perSecond.toFixed(errors.perSecond < 10 ? 1 : 0))}/s`);
   const utilisation = Math.max(finite(fields.in_util_pct) ?? 0, finite(fields.out_util_pct) ?? 0);
   if (utilisation >= options.utilisationPct) reasons.push(`utilisation ${pct(utilisation)}`);
   return reasons.length ? { state: 'degraded', reasons } : OK;
 }
 
+/** include (none: any) and not exclude, compiled once. */
+function nameFilter(include: readonly string[] = [], exclude: readonly string[] = []): (name: string) => boolean {
+  const included = namePattern(include);
+  const excluded = namePattern(exclude);
+  return (name) => (!included || included.test(name)) && !excluded?.test(name);
+}
+
 export function interfaceRule(overrides: Readonly<Partial<InterfaceHealthOptions>> = {}): LinkRule {
   const options: InterfaceHealthOptions = { ...DEFAULT_INTERFACE_OPTIONS, ...overrides };
-  const include = namePattern(options.include);
-  const exclude = namePattern(options.exclude);
+  const byName = nameFilter(options.include, options.exclude);
+  const ofDevice = new Map(Object.entries(options.devices).map(([device, p]) => [device, nameFilter(p.include, p.exclude)]));
   const everyInterface = new Set(options.allInterfacesRoles);
   const noInterface = new Set(options.noInterfacesRoles);
   return {
@@ -128,10 +153,12 @@ export function interfaceRule(overrides: Readonly<Partial<InterfaceHealthOptions
     linkId: (tags) => `${tags.device}/${tags.ifName}`,
     group: siteGroup,
     accepts(tags) {
+      const name = tags.ifName ?? '';
+      const own = ofDevice.size ? ofDevice.get(tags.device ?? '') : undefined;
+      if (own && !own(name)) return false;
       if (tags.role !== undefined && everyInterface.has(tags.role)) return true;
       if (tags.role !== undefined && noInterface.has(tags.role)) return false;
-      const name = tags.ifName ?? '';
-      return (!include || include.test(name)) && !exclude?.test(name);
+      return byName(name);
     },
     evaluate: (fields) => evaluateInterface(fields, options),
   };
