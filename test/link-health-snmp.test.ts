@@ -287,7 +287,7 @@ describe('link health of polled interfaces', () => {
     ]);
     expect(sent.code, sent.stderr).toBe(0);
     const down = await until('rtr1/Gi0/0', 'down', 1500, 'Gi0/0 down from the trap');
-    expect(down).toMatchObject({ source: 'trap', reasons: ['linkDown trap'], group: 'nyc-pop1' });
+    expect(down).toMatchObject({ source: 'trap', reasons: ['oper down', 'linkDown trap'], group: 'nyc-pop1' });
     const downAt = Date.now();
     const corrected = await until('rtr1/Gi0/0', 'ok', HOLD_MS + 5000, 'the poll to correct the trap');
     expect(Date.now() - downAt).toBeGreaterThanOrEqual(HOLD_MS - 200);

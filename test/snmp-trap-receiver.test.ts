@@ -77,7 +77,7 @@ describe('snmp-trap input with real snmptrap / snmpinform', () => {
         what: 'rtr1/Gi0/1 down in /api/v1/links',
       });
       expect(down).toMatchObject({ kind: 'interface', group: 'nyc-pop1', state: 'down', source: 'trap' });
-      expect(down!.reasons[0]).toBe('linkDown trap');
+      expect(down!.reasons).toEqual(['oper down', 'linkDown trap']);
       const topic = 'link_health,group=nyc-pop1,kind=interface,link=rtr1/Gi0/1';
       await waitFor(() => live.values(topic, 'state').includes('down'), { timeoutMs: 1000, what: 'the down state on ws /live' });
       const frame = live.frames.find((f) =>

@@ -89,6 +89,11 @@ export class HealthEngine {
     this.#rules = new Map((options.rules ?? defaultRules(options)).map((r) => [r.measurement, r]));
   }
 
+  /** The rule judging a measurement's points: a trap about a link is judged by its polling rule, so that both agree. */
+  rule(measurement: string): LinkRule | undefined {
+    return this.#rules.get(measurement);
+  }
+
   get size(): number {
     return this.#links.size;
   }

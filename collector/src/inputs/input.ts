@@ -37,7 +37,7 @@ export interface InputContext {
   /** This collector's shard (`--shard K/N`): inputs with many targets poll only their share. */
   readonly shard?: Shard;
   /** The link health model, for sources that report link states themselves (SNMP traps). */
-  readonly health?: Pick<HealthEngine, 'report'>;
+  readonly health?: Pick<HealthEngine, 'report' | 'rule'>;
 }
 
 export interface InputPlugin<Schema extends z.ZodType = z.ZodType> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { secret } from '../../lib/config-types.js';
+import type { LinkRule } from '../../health/rules.js';
 import type { Logger } from '../../lib/log.js';
 import type { Metric } from '../../pipeline/metric.js';
 import type { Emit, Input, InputContext, InputPlugin } from '../input.js';
@@ -97,6 +98,8 @@ export class SnmpTrapInput implements Input {
   readonly #metrics: TrapSelfMetrics;
   readonly #log: Logger;
   readonly #health: InputContext['health'];
+  /** The collector's interface rule (its include/exclude and admin-down convention), so that a trap is judged as the poll is. */
+  readonly #interfaceRule: LinkRule | undefined;
   /** Last time written per series: two events of one object in one millisecond must not overwrite each other in InfluxDB. */
   readonly #lastTime = new Map<string, number>();
   readonly #warnedAt = new Map<string, number>();
@@ -113,6 +116,7 @@ export class SnmpTrapInput implements Input {
     this.#log = context.log.child({ input: 'snmp-trap', name: config.name });
     this.#metrics = trapSelfMetrics(context.registry);
     this.#health = context.health;
+    this.#interfaceRule = context.health?.rule('snmp_interface');
     this.#limiter = new StormLimiter(config.storm);
     this.#receiver = new TrapReceiver(
       {
@@ -167,7 +171,7 @@ export class SnmpTrapInput implements Input {
     if (!device) return this.#drop('unknown_source', trap.source, 'not in any SNMP input inventory');
     let event: TrapEvent;
     try {
-      event = translateTrap(trap, device);
+      event = translateTrap(trap, device, this.#interfaceRule);
     } catch (error) {
       if (error instanceof TrapFormatError) return this.#drop('malformed', trap.source, error.message);
       throw error;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_INTERFACE_OPTIONS, evaluateInterface, interfaceRule } from '../../health/interface-rule.js';
 import {
   TrapFormatError,
   eventMetric,
@@ -44,11 +45,16 @@ describe('translateTrap', () => {
         state: 'down',
         ifIndex: 2,
         key: 'interface:2',
-        link: { kind: 'interface', id: 'gw1/Gi0/1', group: 'chi-pop2', verdict: { state: 'down', reasons: ['linkDown trap'] } },
+        link: {
+          kind: 'interface',
+          id: 'gw1/Gi0/1',
+          group: 'chi-pop2',
+          verdict: { state: 'down', reasons: ['oper down', 'linkDown trap'] },
+        },
       },
     },
     {
-      name: 'linkDown, administratively down, Cisco locIfReason in the text',
+      name: 'linkDown, administratively down, Cisco locIfReason in the text: ok (admin down), as the poll judges it',
       trap: v2(
         '1.3.6.1.6.3.1.1.5.3',
         int(`${IF}.1.1`, 1),
@@ -60,7 +66,7 @@ describe('translateTrap', () => {
         object: 'Gi0/0',
         state: 'admin down',
         text: 'linkDown Gi0/0 on gw1: administratively down',
-        link: { verdict: { state: 'down', reasons: ['linkDown trap', 'admin down'] } },
+        link: { verdict: { state: 'ok', reasons: ['admin down'] } },
       },
     },
     {
@@ -71,7 +77,11 @@ describe('translateTrap', () => {
     {
       name: 'linkDown for an ifIndex the poller has not seen: the trap’s ifDescr',
       trap: v2('1.3.6.1.6.3.1.1.5.3', int(`${IF}.1.7`, 7), str(`${IF}.2.7`, 'Serial0/1/0'), int(`${IF}.8.7`, 7)),
-      want: { object: 'Serial0/1/0', state: 'lowerLayerDown', link: { id: 'gw1/Serial0/1/0' } },
+      want: {
+        object: 'Serial0/1/0',
+        state: 'lowerLayerDown',
+        link: { id: 'gw1/Serial0/1/0', verdict: { state: 'down', reasons: ['oper lowerLayerDown', 'linkDown trap'] } },
+      },
     },
     {
       name: 'linkDown with no interface at all: an event, no link',
@@ -230,6 +240,54 @@ describe('translateTrap', () => {
       uptime: 500,
       link: { verdict: { state: 'down' } },
     });
+  });
+
+  it('judges admin and oper status with the interface polling rule, so trap and poll agree', () => {
+    const linkDown = (admin: number | undefined, oper: number | undefined) =>
+      v2(
+        '1.3.6.1.6.3.1.1.5.3',
+        int(`${IF}.1.2`, 2),
+        ...(admin === undefined ? [] : [int(`${IF}.7.2`, admin)]),
+        ...(oper === undefined ? [] : [int(`${IF}.8.2`, oper)]),
+      );
+    for (const adminDown of ['ok', 'down'] as const) {
+      const rule = interfaceRule({ adminDown });
+      for (const [admin, oper] of [
+        [1, 2],
+        [2, 2],
+        [1, 7],
+        [1, 3],
+      ] as const) {
+        const trapped = translateTrap(linkDown(admin, oper), device, rule).link!.verdict;
+        const polled = evaluateInterface({ admin_status: admin, oper_status: oper }, { ...DEFAULT_INTERFACE_OPTIONS, adminDown });
+        expect(trapped.state, `adminDown ${adminDown}, admin ${admin}, oper ${oper}`).toBe(polled.state);
+        expect(trapped.reasons.slice(0, polled.reasons.length)).toEqual(polled.reasons);
+      }
+    }
+    // adminDown: down — the shut port is down, and the trap says so too
+    expect(translateTrap(linkDown(2, 2), device, interfaceRule({ adminDown: 'down' })).link!.verdict).toEqual({
+      state: 'down',
+      reasons: ['admin down', 'linkDown trap'],
+    });
+    // no status varbinds: the notification itself says down (or up)
+    expect(translateTrap(linkDown(undefined, undefined), device).link!.verdict).toEqual({
+      state: 'down',
+      reasons: ['oper down', 'linkDown trap'],
+    });
+    // a linkDown whose ifOperStatus still says up: down all the same
+    expect(translateTrap(linkDown(1, 1), device).link!.verdict.state).toBe('down');
+    expect(translateTrap(v2('1.3.6.1.6.3.1.1.5.4', int(`${IF}.1.2`, 2)), device).link!.verdict).toEqual({ state: 'ok', reasons: [] });
+  });
+
+  it('an interface the rule takes for no link (a VLAN, a device’s excluded port) is an event without a link report', () => {
+    const names: TrapDevice = { ...device, ifName: (i) => ({ 1: 'Vl100', 2: 'Gi0/2/5', 3: 'Gi0/0/1' })[i] };
+    const rule = interfaceRule({ devices: { gw1: { exclude: ['Gi0/2/'] } } });
+    const down = (ifIndex: number) => translateTrap(v2('1.3.6.1.6.3.1.1.5.3', int(`${IF}.1.${ifIndex}`, ifIndex)), names, rule);
+    expect(down(1)).toMatchObject({ event: 'linkDown', object: 'Vl100', ifIndex: 1 });
+    expect(down(1).link).toBeUndefined();
+    expect(down(2)).toMatchObject({ event: 'linkDown', object: 'Gi0/2/5', ifIndex: 2 });
+    expect(down(2).link).toBeUndefined();
+    expect(down(3).link).toMatchObject({ id: 'gw1/Gi0/0/1', verdict: { state: 'down' } });
   });
 
   it('a v2c notification without snmpTrapOID.0 is malformed', () => {

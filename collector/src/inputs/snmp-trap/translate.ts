@@ -1,7 +1,8 @@
 // A received notification as a named event about one object (an interface, a DS1 span, an IP SLA
 // operation, the device), with what it says about that object's link health. Pure: the receiver
 // and the device lookup live elsewhere, so every MIB rule here is table-tested.
-import { ds1SpanRule } from '../../health/rules.js';
+import { interfaceRule } from '../../health/interface-rule.js';
+import { ds1SpanRule, type LinkRule } from '../../health/rules.js';
 import type { Verdict } from '../../health/state.js';
 import type { Metric } from '../../pipeline/metric.js';
 import { decodeLineStatus } from '../snmp/profiles/ds1.js';
@@ -120,20 +121,33 @@ function interfaceOf(payload: readonly TrapVarbind[], device: TrapDevice): { ifI
   return { ifIndex, name };
 }
 
+const defaultInterfaceRule = interfaceRule();
+
+/**
+ * The interface's verdict is the interface polling rule's own for the statuses the trap carries
+ * (admin down is `ok (admin down)` by default there too), so trap and poll agree; an interface
+ * that rule does not take as a link (a VLAN, an excluded unused port) gets no link report.
+ */
 function linkEvent(
   event: 'linkDown' | 'linkUp',
   trapOid: string,
   payload: readonly TrapVarbind[],
   device: TrapDevice,
+  rule: LinkRule,
 ): Omit<TrapEvent, 'varbinds'> {
   const { ifIndex, name } = interfaceOf(payload, device);
   const admin = int(column(payload, COLUMNS.ifAdminStatus)?.value);
   const oper = int(column(payload, COLUMNS.ifOperStatus)?.value);
   const why = column(payload, COLUMNS.locIfReason)?.value;
   const down = event === 'linkDown';
-  const reasons = down ? ['linkDown trap', ...(admin === 2 ? ['admin down'] : [])] : [];
+  // The notification itself says up or down where its varbinds do not (or contradict it).
+  const operStatus = down ? (oper !== undefined && oper !== 1 ? oper : 2) : (oper ?? 1);
+  const polled = rule.evaluate(admin === undefined ? { oper_status: operStatus } : { admin_status: admin, oper_status: operStatus });
+  const verdict: Verdict = polled.state === 'ok' ? polled : { state: polled.state, reasons: [...polled.reasons, `${event} trap`] };
   const state = down ? (admin === 2 ? 'admin down' : (oper !== undefined && IF_STATUS[oper]) || 'down') : 'up';
   const text = `${event} ${name || 'unknown interface'} on ${device.device}${why !== undefined && String(why) ? `: ${String(why)}` : ''}`;
+  const tags = { ...device.tags, device: device.device, ifName: name };
+  const isLink = ifIndex !== undefined && (rule.accepts?.(tags) ?? true);
   return {
     event,
     trapOid,
@@ -142,17 +156,8 @@ function linkEvent(
     state,
     text,
     key: ifIndex === undefined ? `interface:?` : `interface:${ifIndex}`,
-    ...(ifIndex !== undefined
-      ? {
-          ifIndex,
-          link: {
-            kind: 'interface',
-            id: `${device.device}/${name}`,
-            group: linkGroup(device),
-            verdict: { state: down ? 'down' : 'ok', reasons },
-          },
-        }
-      : {}),
+    ...(ifIndex !== undefined ? { ifIndex } : {}),
+    ...(isLink ? { link: { kind: rule.kind, id: rule.linkId(tags), group: rule.group(tags), verdict } } : {}),
   };
 }
 
@@ -314,15 +319,18 @@ function deviceEvent(
   };
 }
 
-/** Throws TrapFormatError for a v2c/v3 notification without snmpTrapOID.0 (RFC 3416 requires it). */
-export function translateTrap(trap: ReceivedTrap, device: TrapDevice): TrapEvent {
+/**
+ * Throws TrapFormatError for a v2c/v3 notification without snmpTrapOID.0 (RFC 3416 requires it).
+ * `interfaces`: the collector's interface rule (HealthEngine.rule), so that its config judges the trap too.
+ */
+export function translateTrap(trap: ReceivedTrap, device: TrapDevice, interfaces: LinkRule = defaultInterfaceRule): TrapEvent {
   const { trapOid, uptime, payload } = header(trap);
   const name = BY_OID.get(trapOid);
   let event: Omit<TrapEvent, 'varbinds'>;
   switch (name) {
     case 'linkDown':
     case 'linkUp':
-      event = linkEvent(name, trapOid, payload, device);
+      event = linkEvent(name, trapOid, payload, device, interfaces);
       break;
     case 'coldStart':
     case 'warmStart':
