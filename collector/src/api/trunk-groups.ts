@@ -20,7 +20,7 @@ const MAX_DAYS = 35;
 const DEFAULT_DAYS = 7;
 
 export const NO_BUSINESS_DAY =
-  'no traffic on a business day (Mon-Fri) in the last 35 days: the busy hour, and the advice and busy-hour blocking taken from it, are computed over business days only';
+  'no traffic on a complete business day (Mon-Fri, before today) in the last 35 days: the busy hour, and the advice and busy-hour blocking taken from it, are computed over complete business days only';
 
 /** GET /api/v1/trunk-groups[?days=N]: each group's config, live occupancy, busy hour, Erlang B advice and the blocking observed. */
 export function trunkGroupsRouter(deps: TrunkGroupsDependencies): Router {
@@ -36,7 +36,7 @@ export function trunkGroupsRouter(deps: TrunkGroupsDependencies): Router {
       const live = deps.store.get(
         seriesKey('trunk_group', { carrier: group.carrier ?? 'unspecified', direction: group.direction, trunk_group: group.name }),
       );
-      const evaluation = evaluateTrunkGroup(group, deps.profile, deps.timezone);
+      const evaluation = evaluateTrunkGroup(group, deps.profile, deps.timezone, now);
       return {
         name: group.name,
         members: group.members,

@@ -9,6 +9,8 @@ import { trunkGroupsSchema } from './trunk-groups.js';
 
 const ZONE = 'America/New_York';
 const QUARTER = 900_000;
+/** Monday 2026-01-12, 10:00 EST: the week below is complete. */
+const NEXT_MONDAY = Date.parse('2026-01-12T15:00:00Z');
 const [east, quiet] = trunkGroupsSchema.parse([
   { name: 'pstn-east', members: ['ss1/trunk-a'], capacity: 20, carrier: 'acme' },
   { name: 'pstn-quiet', members: ['ss1/trunk-b'], capacity: 10 },
@@ -53,7 +55,7 @@ async function profile(): Promise<TrafficProfileSink> {
 
 describe('trunk advice', () => {
   it('sizes the group for its business-day busy hour: 10 E at 1 % needs 18 circuits (published Erlang B table)', async () => {
-    const evaluation = evaluateTrunkGroup(east!, await profile(), ZONE)!;
+    const evaluation = evaluateTrunkGroup(east!, await profile(), ZONE, NEXT_MONDAY)!;
     expect(evaluation.busyHour).toEqual({
       start: '10:00',
       erlangs: 10,
@@ -72,15 +74,27 @@ describe('trunk advice', () => {
     });
   });
 
+  it('averages complete days only: on the Friday itself the busy hour is of Mon–Thu, and on the first Monday there is none', async () => {
+    const history = await profile();
+    // Friday 2026-01-09, 10:30 EST, in its busy hour: its quarters so far are not averaged.
+    const friday = evaluateTrunkGroup(east!, history, ZONE, Date.parse('2026-01-09T15:30:00Z'))!;
+    expect(friday.busyHour).toEqual({ start: '10:00', erlangs: 10, days: ['2026-01-05', '2026-01-06', '2026-01-07', '2026-01-08'] });
+    expect(friday.blocking).toMatchObject({ busyHourAttempts: 1600, busyHourBlocked: 48 });
+    // Monday 2026-01-05 at 23:59 EST: the only business day so far is today.
+    expect(evaluateTrunkGroup(east!, history, ZONE, Date.parse('2026-01-06T04:59:00Z'))).toBeUndefined();
+    // Tuesday 00:00 EST: Monday is complete.
+    expect(evaluateTrunkGroup(east!, history, ZONE, Date.parse('2026-01-06T05:00:00Z'))?.busyHour.days).toEqual(['2026-01-05']);
+  });
+
   it('writes one trunk_advice point per group with a busy hour, typed as its schema says', async () => {
     const advisor = new TrunkAdvisor([east!, quiet!], await profile(), ZONE);
-    const [point, ...rest] = advisor.evaluate(1_700_000_000_000);
+    const [point, ...rest] = advisor.evaluate(NEXT_MONDAY);
     // pstn-quiet has no traffic on a business day: no busy hour, no advice (not a 0 E one).
     expect(rest).toEqual([]);
     expect(point).toEqual({
       measurement: 'trunk_advice',
       tags: { trunk_group: 'pstn-east', direction: 'both', carrier: 'acme' },
-      time: 1_700_000_000_000,
+      time: NEXT_MONDAY,
       fields: expect.objectContaining({
         busy_hour_start: '10:00',
         busy_hour_days: 5,
@@ -107,7 +121,7 @@ describe('trunk advice', () => {
   it('leaves out the busy-hour blocking when the busy hour had no attempts', async () => {
     const history = await profile();
     const noCalls = { quarters: (g: string) => history.quarters(g), calls: () => [] };
-    const fields = new TrunkAdvisor([east!], noCalls, ZONE).evaluate(0)[0]!.fields;
+    const fields = new TrunkAdvisor([east!], noCalls, ZONE).evaluate(NEXT_MONDAY)[0]!.fields;
     expect(fields.busy_hour_attempts).toBe(0);
     expect(fields).not.toHaveProperty('busy_hour_blocking');
   });

@@ -25,9 +25,14 @@ export interface TrunkGroupEvaluation {
   blocking: ObservedBlocking;
 }
 
-/** Busy hour, Erlang B advice and the blocking observed; undefined until the group has traffic on a business day. */
-export function evaluateTrunkGroup(group: TrunkGroupConfig, history: TrafficHistory, timeZone: string): TrunkGroupEvaluation | undefined {
-  const busyHour = timeConsistentBusyHour(history.quarters(group.name), timeZone, group.busyHourDays);
+/** Busy hour, Erlang B advice and the blocking observed; undefined until the group has traffic on a complete business day (before today). */
+export function evaluateTrunkGroup(
+  group: TrunkGroupConfig,
+  history: TrafficHistory,
+  timeZone: string,
+  now: number,
+): TrunkGroupEvaluation | undefined {
+  const busyHour = timeConsistentBusyHour(history.quarters(group.name), timeZone, now, group.busyHourDays);
   if (!busyHour) return undefined;
   return {
     busyHour,
@@ -110,7 +115,7 @@ export class TrunkAdvisor {
 
   evaluate(now: number): Metric[] {
     return this.groups.flatMap((group) => {
-      const evaluation = evaluateTrunkGroup(group, this.history, this.timeZone);
+      const evaluation = evaluateTrunkGroup(group, this.history, this.timeZone, now);
       return evaluation ? [trunkAdviceMetric(group, evaluation, now)] : [];
     });
   }

@@ -3,6 +3,8 @@ import { erlangAdvice, observedBlocking, timeConsistentBusyHour, type QuarterHou
 import { erlangB } from './erlang.js';
 
 const ZONE = 'America/New_York';
+/** Monday 2026-01-12, 12:00 EST: every day below is complete. */
+const LATER = Date.parse('2026-01-12T17:00:00Z');
 
 /** Quarter hours of one local day in New York (EST, UTC−5 in these January weeks), traffic from a function of the local quarter index. */
 function day(isoDate: string, traffic: (quarter: number) => number): QuarterHour[] {
@@ -27,14 +29,14 @@ describe('timeConsistentBusyHour', () => {
   ];
 
   it('picks the hour with the highest mean over the last five business days, in local time', () => {
-    const busy = timeConsistentBusyHour(data, ZONE, 5)!;
+    const busy = timeConsistentBusyHour(data, ZONE, LATER, 5)!;
     expect(busy.start).toBe('10:15');
     expect(busy.erlangs).toBeCloseTo((40 + 50 + 60 + 70 + 80) / 5, 10);
     expect(busy.days).toEqual(['2026-01-05', '2026-01-06', '2026-01-07', '2026-01-08', '2026-01-09']);
   });
 
   it('with six days the older Friday counts, and its 14:00 peak (500 E) outweighs the morning', () => {
-    const busy = timeConsistentBusyHour(data, ZONE, 6)!;
+    const busy = timeConsistentBusyHour(data, ZONE, LATER, 6)!;
     expect(busy.days[0]).toBe('2026-01-02');
     expect(busy.start).toBe('14:00');
     expect(busy.erlangs).toBeCloseTo((500 + 5 * 5) / 6, 10);
@@ -45,8 +47,36 @@ describe('timeConsistentBusyHour', () => {
       timeConsistentBusyHour(
         day('2026-01-03', () => 9),
         ZONE,
+        LATER,
       ),
     ).toBeUndefined();
+  });
+
+  it('averages complete days only: today (and anything later) is left out, however far it has got', () => {
+    // Friday 2026-01-09, 10:30 EST: Friday's quarters are all there (80 E at 10:15) but the day is not over.
+    const friday = timeConsistentBusyHour(data, ZONE, Date.parse('2026-01-09T15:30:00Z'), 5)!;
+    // The last five complete business days: the older Friday (14:00, 500 E) and Mon–Thu.
+    expect(friday.days).toEqual(['2026-01-02', '2026-01-05', '2026-01-06', '2026-01-07', '2026-01-08']);
+    expect(friday.start).toBe('14:00');
+    expect(friday.erlangs).toBeCloseTo((500 + 4 * 5) / 5, 10);
+    // A morning's partial day would have pulled the mean down: with it, 10:15 averaged a 0 for today.
+    const morning = day('2026-01-12', (q) => (q < 36 ? 5 : 0));
+    const monday = timeConsistentBusyHour([...data, ...morning], ZONE, LATER, 5)!;
+    expect(monday.days).toEqual(['2026-01-05', '2026-01-06', '2026-01-07', '2026-01-08', '2026-01-09']);
+    expect(monday.erlangs).toBeCloseTo((40 + 50 + 60 + 70 + 80) / 5, 10);
+  });
+
+  it('has no busy hour while today is the only business day, and says the same of days to come', () => {
+    const monday = day('2026-01-05', (q) => (q === 40 ? 30 : 1));
+    // Monday 23:59 EST: still today.
+    expect(timeConsistentBusyHour(monday, ZONE, Date.parse('2026-01-06T04:59:00Z'))).toBeUndefined();
+    // Tuesday 00:00 EST: Monday is complete.
+    expect(timeConsistentBusyHour(monday, ZONE, Date.parse('2026-01-06T05:00:00Z'))).toMatchObject({
+      start: '09:15',
+      days: ['2026-01-05'],
+    });
+    // Seen from the Sunday before, Monday has not happened: nothing.
+    expect(timeConsistentBusyHour(monday, ZONE, Date.parse('2026-01-04T17:00:00Z'))).toBeUndefined();
   });
 });
 

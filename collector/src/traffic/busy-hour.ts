@@ -79,14 +79,18 @@ function formatLocalParts(ms: number, timeZone: string): LocalParts {
 
 /**
  * ITU-T E.500 time-consistent busy hour: the one-hour period, starting on a quarter hour at the
- * same local time every day, whose traffic averaged over the last `days` business days (Mon–Fri)
- * is the highest. Quarter hours are placed by local wall-clock time, so DST days line up.
+ * same local time every day, whose traffic averaged over the last `days` complete business days
+ * (Mon–Fri, before the local day of `now`) is the highest. Today is still running: counted, its
+ * morning would pull the mean down, so with no complete business day there is no busy hour
+ * (undefined). Quarter hours are placed by local wall-clock time, so DST days line up.
  */
-export function timeConsistentBusyHour(quarters: readonly QuarterHour[], timeZone: string, days = 5): BusyHour | undefined {
+export function timeConsistentBusyHour(quarters: readonly QuarterHour[], timeZone: string, now: number, days = 5): BusyHour | undefined {
+  // Not cached: `now` is a new instant at every call.
+  const today = formatLocalParts(now, timeZone).day;
   const byDay = new Map<string, Float64Array>();
   for (const q of quarters) {
     const { day, weekday, quarter } = localParts(q.start, timeZone);
-    if (weekday === 0 || weekday === 6) continue;
+    if (weekday === 0 || weekday === 6 || day >= today) continue;
     let profile = byDay.get(day);
     if (!profile) byDay.set(day, (profile = new Float64Array(QUARTERS_PER_DAY)));
     profile[quarter]! += q.erlangs;
