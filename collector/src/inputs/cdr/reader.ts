@@ -38,7 +38,6 @@ export class CdrFileReader {
   readonly #parser: LineParser;
   readonly #assembler: CallAssembler;
   readonly #clock: PointClock;
-  readonly #completed: CallRecord[] = [];
   #line: number;
 
   constructor(readonly file: string, options: ParserOptions, holdMs: number, state?: ReaderState, fileSlot = 0) {
@@ -79,8 +78,9 @@ export class CdrFileReader {
   #parseLine(line: string, out: ReadOutput): void {
     const result = this.#parser.parse(line);
     if (result.kind === 'row') {
-      this.#assembler.add(result.row, this.#completed);
-      if (this.#completed.length) this.#hand(out);
+      const before = out.calls.length;
+      this.#assembler.add(result.row, out.calls);
+      this.#stamp(out.calls, before);
     }
     else if (result.kind === 'skip') out.skipped += 1;
     else out.rejected.push({ file: this.file, line: this.#line, reason: result.reason, text: line.slice(0, QUARANTINE_TEXT_MAX) });
@@ -88,17 +88,14 @@ export class CdrFileReader {
 
   /** Completes calls whose last leg ended before `limitMs` (wall clock minus the leg window, or Infinity at end of input). */
   closeBefore(limitMs: number, out: ReadOutput): void {
-    this.#assembler.closeBefore(limitMs, this.#completed);
-    this.#hand(out);
+    const before = out.calls.length;
+    this.#assembler.closeBefore(limitMs, out.calls);
+    this.#stamp(out.calls, before);
   }
 
-  /** Completed calls get their point time (in this file's order) and go out. */
-  #hand(out: ReadOutput): void {
-    for (const call of this.#completed) {
-      this.#clock.stamp(call);
-      out.calls.push(call);
-    }
-    this.#completed.length = 0;
+  /** Calls completed since `from` get their point time (in this file's order); straight into the output, no array between. */
+  #stamp(calls: CallRecord[], from: number): void {
+    for (let i = from; i < calls.length; i++) this.#clock.stamp(calls[i]!);
   }
 
   state(): ReaderState {
