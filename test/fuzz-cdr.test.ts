@@ -1,7 +1,7 @@
 // Fuzzing the CDR line parsers (collector/src/inputs/cdr/formats/*) with damaged real lines: the
 // fixture files of Asterisk, FreeSWITCH and CUCM, Kamailio acc lines in each of its layouts, and a
 // mapped CSV. Every line must give a row that keeps the CallRecord invariants, a skip, or a reject
-// whose reason says what is wrong; never a throw, NaN or a negative duration.
+// whose reason says what is wrong; never a throw, NaN, a negative duration or an end before the start.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -60,6 +60,7 @@ function checkResult(result: LineResult): void {
     if (value !== undefined) expect(Number.isFinite(value), `${name} = ${value}`).toBe(true);
   }
   expect(r.billableMs).toBeGreaterThanOrEqual(0);
+  expect(r.endMs, 'a call never ends before it starts').toBeGreaterThanOrEqual(r.startMs);
   expect(DISPOSITIONS).toContain(r.disposition);
   expect(typeof r.src).toBe('string');
   expect(typeof r.dst).toBe('string');

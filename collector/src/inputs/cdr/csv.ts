@@ -123,11 +123,15 @@ export class CsvFields {
     return value;
   }
 
-  /** A local wall-clock time read in place (see Zone.parseLocal). */
-  localTime(index: number, zone: { parseLocalAt(text: string, start: number, end: number): number | undefined }): number | undefined {
+  /** A local wall-clock time read in place (see Zone.parseLocal, also for `notBefore`). */
+  localTime(
+    index: number,
+    zone: { parseLocalAt(text: string, start: number, end: number, notBefore?: number): number | undefined },
+    notBefore?: number,
+  ): number | undefined {
     if (index >= this.#count) return undefined;
     const b = this.#bounds;
-    return zone.parseLocalAt(this.#line, b[3 * index]!, b[3 * index + 1]!);
+    return zone.parseLocalAt(this.#line, b[3 * index]!, b[3 * index + 1]!, notBefore);
   }
 
   /** Whether the field starts with `prefix`. */

@@ -43,7 +43,16 @@ export interface CdrRow extends CallRecord {
 
 export const reject = (reason: string): LineResult => ({ kind: 'reject', reason });
 export const skip = (why: string): LineResult => ({ kind: 'skip', why });
-export const row = (r: CdrRow): LineResult => ({ kind: 'row', row: callShape(r) });
+/**
+ * A call that ends before it starts is a damaged line (a digit too many or too few in a time,
+ * columns shifted), whatever the format: its duration would be negative and its day wrong.
+ * Checked here, once for every parser, with one comparison per line.
+ */
+export const row = (r: CdrRow): LineResult =>
+  r.endMs < r.startMs ? reject(`call ends before it starts: end ${instant(r.endMs)} < start ${instant(r.startMs)}`) : { kind: 'row', row: callShape(r) };
+
+/** A time for a rejection reason; parsers bound their numbers, but a reason must never throw. */
+const instant = (ms: number): string => (Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : `${ms} ms`);
 
 /**
  * The record with every property present, in one order: all calls then share one hidden class,

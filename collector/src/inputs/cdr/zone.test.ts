@@ -35,6 +35,23 @@ describe('Zone', () => {
     expect(ny.parseLocal(text)).toBe(Date.parse('2026-07-04T16:00:00Z') + ms);
   });
 
+  it.each([
+    // The repeated hour: "01:10" after a start at 01:50 EDT (05:50Z) is 01:10 EST (06:10Z), not 01:10 EDT.
+    { text: '2026-11-01 01:10:00', notBefore: Date.parse('2026-11-01T05:50:00Z'), instant: '2026-11-01T06:10:00.000Z' },
+    { text: '2026-11-01 01:59:59', notBefore: Date.parse('2026-11-01T06:00:00Z'), instant: '2026-11-01T06:59:59.000Z' },
+    // Not before the bound anyway: the earlier reading stands.
+    { text: '2026-11-01 01:10:00', notBefore: Date.parse('2026-11-01T05:00:00Z'), instant: '2026-11-01T05:10:00.000Z' },
+    // Outside a repeated hour nothing comes round again: the time stays before the bound (the caller rejects it).
+    { text: '2026-11-01 00:30:00', notBefore: Date.parse('2026-11-01T05:50:00Z'), instant: '2026-11-01T04:30:00.000Z' },
+    { text: '2026-11-01 02:10:00', notBefore: Date.parse('2026-11-01T08:00:00Z'), instant: '2026-11-01T07:10:00.000Z' },
+    { text: '2026-03-08 01:59:00', notBefore: Date.parse('2026-03-08T07:30:00Z'), instant: '2026-03-08T06:59:00.000Z' },
+    // Even in the repeated hour, when the later reading still precedes the bound.
+    { text: '2026-11-01 01:10:00', notBefore: Date.parse('2026-11-01T06:20:00Z'), instant: '2026-11-01T05:10:00.000Z' },
+  ])('$text not before $notBefore → $instant', ({ text, notBefore, instant }) => {
+    expect(new Date(new Zone('America/New_York').parseLocal(text, notBefore)!).toISOString()).toBe(instant);
+    expect(new Date(ny.parseLocal(text, notBefore)!).toISOString()).toBe(instant);
+  });
+
   it('reads a time in place, in another hour than the line before, from a longer text', () => {
     const line = 'x,2026-07-04 12:00:01,2026-07-04 13:30:00,2026-07-04 12:59:59';
     expect(ny.parseLocalAt(line, 2, 21)).toBe(Date.parse('2026-07-04T16:00:01Z'));

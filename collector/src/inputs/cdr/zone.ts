@@ -4,6 +4,7 @@
  * A local day runs from one local midnight to the next: 23 h or 25 h on DST change days.
  */
 const SLOT_MS = 15 * 60_000; // every real zone changes offset on a quarter hour
+const MAX_SHIFT_MS = 2 * 3_600_000; // no zone moves its clocks back by more (most by 1 h, Lord Howe 30 min, Troll 2 h)
 
 export interface LocalDate {
   year: number;
@@ -72,13 +73,18 @@ export class Zone {
     return best ?? asUtc - this.offsetAt(asUtc - 86_400_000);
   }
 
-  /** "YYYY-MM-DD HH:MM:SS[.fff…]" (or with T) read as local time; undefined when not that shape. */
-  parseLocal(text: string): number | undefined {
-    return this.parseLocalAt(text, 0, text.length);
+  /**
+   * "YYYY-MM-DD HH:MM:SS[.fff…]" (or with T) read as local time; undefined when not that shape.
+   * `notBefore`: the time is known not to precede that instant (a call's answer or end, after its
+   * start); a reading in the repeated hour of a fall-back day is then the later instant when the
+   * earlier one would precede it (a call from 01:50 EDT to 01:10 EST reads "01:50" → "01:10").
+   */
+  parseLocal(text: string, notBefore?: number): number | undefined {
+    return this.parseLocalAt(text, 0, text.length, notBefore);
   }
 
   /** parseLocal of text[start, end), without cutting it out first (CDR parsers read fields in place). */
-  parseLocalAt(text: string, start: number, end: number): number | undefined {
+  parseLocalAt(text: string, start: number, end: number, notBefore?: number): number | undefined {
     const length = end - start;
     if (length < 19) return undefined;
     const minute = twoDigits(text, start + 14);
@@ -93,10 +99,21 @@ export class Zone {
       ms = fraction;
     }
     // CDRs come in time order: most lines fall in the same hour as the line before.
-    if (this.#lastHourText !== '' && text.startsWith(this.#lastHourText, start)) return this.#lastHourStart + minute * 60_000 + second * 1000 + ms;
+    if (this.#lastHourText !== '' && text.startsWith(this.#lastHourText, start)) {
+      return this.#notBefore(this.#lastHourStart + minute * 60_000 + second * 1000 + ms, notBefore);
+    }
     const hourStart = this.#hourAt(text, start);
     if (hourStart === undefined) return undefined;
-    return hourStart + minute * 60_000 + second * 1000 + ms;
+    return this.#notBefore(hourStart + minute * 60_000 + second * 1000 + ms, notBefore);
+  }
+
+  /** The instant read (the earlier of a repeated hour), or the same wall-clock time one shift later when that is meant (see parseLocal). */
+  #notBefore(instant: number, notBefore: number | undefined): number {
+    if (notBefore === undefined || instant >= notBefore) return instant;
+    const offset = this.offsetAt(instant);
+    const shift = offset - this.offsetAt(instant + MAX_SHIFT_MS);
+    // Only a reading whose wall-clock time comes round again (a fall-back) has a later instant, and it is meant only if it fits.
+    return shift > 0 && instant + shift >= notBefore && this.offsetAt(instant + shift) === offset - shift ? instant + shift : instant;
   }
 
   /** Start of the local hour "YYYY-MM-DD HH" (or with T) at text[start]; remembered as the last hour read. */

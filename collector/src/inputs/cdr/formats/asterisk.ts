@@ -34,11 +34,11 @@ export function parseAsteriskLine(line: string, zone: Zone): LineResult {
   // Times and numbers are read in place; the text is cut out only to name it in a rejection.
   const startMs = f.localTime(COLUMN.start, zone);
   if (startMs === undefined) return reject(`column 10 (start): not a time: "${f.get(COLUMN.start)}"`);
-  const endMs = f.localTime(COLUMN.end, zone);
+  const endMs = f.localTime(COLUMN.end, zone, startMs);
   if (endMs === undefined) return reject(`column 12 (end): not a time: "${f.get(COLUMN.end)}"`);
   let answerMs: number | undefined;
   if (!f.isEmpty(COLUMN.answer)) {
-    answerMs = f.localTime(COLUMN.answer, zone);
+    answerMs = f.localTime(COLUMN.answer, zone, startMs);
     if (answerMs === undefined) return reject(`column 11 (answer): not a time: "${f.get(COLUMN.answer)}"`);
   }
   const billsec = f.int(COLUMN.billsec);

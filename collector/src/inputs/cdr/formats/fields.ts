@@ -45,16 +45,16 @@ export function secondsToMsAt(text: string, start: number, n: number): number | 
 
 /**
  * A timestamp as CDR writers put it: epoch seconds ("1795621534", "1795621534.123") or local
- * wall-clock time ("2024-01-27 15:07:24[.ffffff]") in the switch's zone.
+ * wall-clock time ("2024-01-27 15:07:24[.ffffff]") in the switch's zone; `notBefore` as in Zone.parseLocal.
  */
-export function timestamp(text: string | undefined, zone: Zone): number | undefined {
-  return text ? timestampAt(text, 0, text.length, zone) : undefined;
+export function timestamp(text: string | undefined, zone: Zone, notBefore?: number): number | undefined {
+  return text ? timestampAt(text, 0, text.length, zone, notBefore) : undefined;
 }
 
 /** timestamp of text[start, end), read in place. */
-export function timestampAt(text: string, start: number, end: number, zone: Zone): number | undefined {
+export function timestampAt(text: string, start: number, end: number, zone: Zone, notBefore?: number): number | undefined {
   if (end === start) return undefined;
-  if (text.charCodeAt(start + 4) === 45 /* - */) return zone.parseLocalAt(text, start, end);
+  if (text.charCodeAt(start + 4) === 45 /* - */) return zone.parseLocalAt(text, start, end, notBefore);
   return secondsToMsAt(text, start, end);
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Zone } from '../zone.js';
 import { detectFormat } from './detect.js';
 import { LineParser, type ParserOptions } from './index.js';
+import { mappingSchema } from './mapped.js';
 
 const utc = new Zone('UTC');
 const T = (iso: string) => Date.parse(iso);
@@ -181,5 +182,66 @@ describe('row shape', () => {
     const result = parseAll({ format }, lines).at(-1)!;
     expect(result.kind).toBe('row');
     expect(Object.keys((result as { row: object }).row)).toEqual(SHAPE);
+  });
+});
+
+describe('lines that cannot be a call', () => {
+  // One check for every format (record.ts row): a call must not end before it starts. Each line is a
+  // valid one of its format with one time damaged; the reason names both times.
+  const MAPPED = { delimiter: ';', header: false, timeFormat: 'epoch' as const, columns: { start: 1, answer: 2, end: 3, src: 4, dst: 5 } };
+  it.each([
+    { format: 'asterisk' as const, lines: [ASTERISK_NEW.replace('"2024-01-27 15:34:20"', '"2024-01-27 15:23:20"')], end: '2024-01-27T15:23:20.000Z' },
+    { format: 'freeswitch' as const, lines: [FS_A.replace('"2023-10-10 23:44:06"', '"2023-10-09 23:44:06"')], end: '2023-10-09T23:44:06.000Z' },
+    { format: 'cucm' as const, lines: [CUCM_HEADER, '1,2,25447,1744993928,1744993930,1744993927,11,"1","2",16,0,"a","b"'], end: '2025-04-18T16:32:07.000Z' },
+    { format: 'kamailio' as const, lines: ['17956021534|1795621538|4.008000|sipp|1000|sip:127.0.0.1:5070'], end: '2026-11-25T15:45:38.000Z' },
+    { format: 'kamailio' as const, lines: ['{"start_time":"2026-11-25 10:00:00","end_time":"2026-11-25 09:02:30","duration":150}'], end: '2026-11-25T09:02:30.000Z' },
+    { format: 'csv' as const, mapping: MAPPED, lines: ['1700000000;1700000010;1600000070;2125550100;3125550100'], end: '2020-09-13T12:27:50.000Z' },
+    // No end column: the end is derived from answer + billable time, and an answer before the start is caught the same way.
+    { format: 'csv' as const, mapping: { ...MAPPED, columns: { start: 1, answer: 2, billsec: 3, src: 4, dst: 5 } }, lines: ['1700000000;17;4;2125550100;3125550100'], end: '1970-01-01T00:00:21.000Z' },
+  ])('$format: end before start is rejected ($lines.0)', ({ format, mapping, lines, end }) => {
+    const result = parseAll({ format, ...(mapping ? { mapping: mappingSchema.parse(mapping) } : {}) }, lines).at(-1);
+    expect(result).toEqual({ kind: 'reject', reason: expect.stringMatching(new RegExp(`^call ends before it starts: end ${end} < start `)) });
+  });
+
+  it.each([
+    { line: '1700000000;1700000003;17', missing: 'release (end), from (src), to (dst), result (disposition), route (outTrunk)', count: 3 },
+    { line: '1700000000;1700000003;1700000010;1700000070;2125550100;3125550100;OK', missing: 'route (outTrunk)', count: 7 },
+  ])('csv: a line without all mapped columns is rejected, naming them ($count columns)', ({ line, missing, count }) => {
+    const mapping = mappingSchema.parse({
+      delimiter: ';',
+      header: true,
+      timeFormat: 'epoch',
+      columns: { start: 'setup', answer: 'connect', end: 'release', src: 'from', dst: 'to', disposition: 'result', progress: 'ring', outTrunk: 'route' },
+      dispositions: { answered: ['OK'], busy: ['BUSY'], no_answer: ['NOANSWER'], failed: ['ERROR'] },
+    });
+    const [, result] = parseAll({ format: 'csv', mapping }, ['setup;ring;connect;release;from;to;result;route', line]);
+    expect(result).toEqual({ kind: 'reject', reason: `expected at least 8 columns, got ${count}: missing mapped column(s) ${missing}` });
+  });
+
+  it('csv by position: the widest mapped column sets the width', () => {
+    const mapping = mappingSchema.parse({ delimiter: ';', timeFormat: 'epoch', columns: { start: 1, end: 2, src: 3, dst: 5 } });
+    expect(parseAll({ format: 'csv', mapping }, ['1700000000;1700000060;2125550100;x'])[0]).toEqual({
+      kind: 'reject',
+      reason: 'expected at least 5 columns, got 4: missing mapped column(s) 5 (dst)',
+    });
+    expect(parseAll({ format: 'csv', mapping }, ['1700000000;1700000060;2125550100;x;3125550100'])[0]).toMatchObject({ kind: 'row', row: { dst: '3125550100' } });
+  });
+
+  // Local wall-clock times: a call across the fall-back hour reads as ending before it starts
+  // (01:59:50 EDT → 01:00:20 EST), and is a real call; its end (and answer) are the later reading.
+  it.each([
+    {
+      format: 'asterisk' as const,
+      line: ASTERISK_NEW.replace('"2024-01-27 15:33:20","2024-01-27 15:33:25","2024-01-27 15:34:20",60,55', '"2026-11-01 01:59:50","2026-11-01 01:59:55","2026-11-01 01:00:20",30,25'),
+    },
+    { format: 'freeswitch' as const, line: FS_A.replace('"2023-10-10 23:43:58","2023-10-10 23:43:59","2023-10-10 23:44:06","8","7"', '"2026-11-01 01:59:50","2026-11-01 01:59:55","2026-11-01 01:00:20","30","25"') },
+    { format: 'kamailio' as const, line: '{"start_time":"2026-11-01 01:59:50","end_time":"2026-11-01 01:00:20","duration":25}' },
+  ])('$format: a call across the fall-back hour in America/New_York is kept', ({ format, line }) => {
+    const parser = new LineParser({ format, sourceZone: new Zone('America/New_York') });
+    expect(parser.parse(line)).toMatchObject({ kind: 'row', row: { startMs: Date.parse('2026-11-01T05:59:50Z'), endMs: Date.parse('2026-11-01T06:00:20Z') } });
+  });
+
+  it('a call that ends the instant it starts is still a call (failed INVITE, zero-length CDR)', () => {
+    expect(parseAll({ format: 'kamailio' }, ['1795621534|1795621534|0|sipp|1000|gw'])[0]).toMatchObject({ kind: 'row', row: { billableMs: 0 } });
   });
 });

@@ -32,9 +32,9 @@ export function parseFreeswitchLine(line: string, zone: Zone): LineResult {
   // Times and numbers are read in place; the text is cut out only to name it in a rejection.
   const startMs = f.localTime(4, zone);
   if (startMs === undefined) return reject(`column 5 (start_stamp): not a time: "${f.get(4)}"`);
-  const endMs = f.localTime(6, zone);
+  const endMs = f.localTime(6, zone, startMs);
   if (endMs === undefined) return reject(`column 7 (end_stamp): not a time: "${f.get(6)}"`);
-  const answerMs = f.isEmpty(5) ? undefined : f.localTime(5, zone);
+  const answerMs = f.isEmpty(5) ? undefined : f.localTime(5, zone, startMs);
   if (!f.isEmpty(5) && answerMs === undefined) return reject(`column 6 (answer_stamp): not a time: "${f.get(5)}"`);
   const billsec = f.int(8);
   if (billsec === undefined) return reject(`column 9 (billsec): not a whole number of seconds: "${f.get(8)}"`);

@@ -80,7 +80,7 @@ export function parseKamailioLine(line: string, zone: Zone, layout: KamailioLayo
   if (isMethod(line)) return transaction(line, n, zone, layout);
   const startMs = timestampAt(line, bounds[0]!, bounds[1]!, zone);
   if (startMs === undefined) return reject(`field 1 (start_time): not a time: "${text(line, 0)}"`);
-  const endMs = timestampAt(line, bounds[2]!, bounds[3]!, zone);
+  const endMs = timestampAt(line, bounds[2]!, bounds[3]!, zone, startMs);
   if (endMs === undefined) return reject(`field 2 (end_time): not a time: "${text(line, 1)}"`);
   const durationMs = secondsToMsAt(line, bounds[4]!, bounds[5]!);
   if (durationMs === undefined) return reject(`field 3 (duration): not seconds: "${text(line, 2)}"`);
@@ -160,7 +160,7 @@ function parseKamailioJson(line: string, zone: Zone): LineResult {
   }
   const startMs = timestamp(text('start_time'), zone);
   if (startMs === undefined) return reject(`"start_time": not a time: ${JSON.stringify(o.start_time)}`);
-  const endMs = timestamp(text('end_time'), zone);
+  const endMs = timestamp(text('end_time'), zone, startMs);
   if (endMs === undefined) return reject(`"end_time": not a time: ${JSON.stringify(o.end_time)}`);
   const durationMs = secondsToMs(text('duration'));
   if (durationMs === undefined) return reject(`"duration": not seconds: ${JSON.stringify(o.duration)}`);

@@ -51,10 +51,13 @@ export interface MappedState {
 
 export class MappedCsvParser {
   #header: string[] | undefined;
+  /** 0-based position of each mapped column (named ones once the header is known), and how many columns a line needs. */
+  #position: Partial<Record<ColumnName, number>> = {};
+  #width = 0;
   readonly #dispositions = new Map<string, Disposition>();
 
   constructor(private readonly mapping: Mapping, private readonly zone: Zone, state?: MappedState) {
-    this.#header = state?.header;
+    this.#useHeader(state?.header);
     for (const [d, values] of Object.entries(mapping.dispositions)) for (const v of values) this.#dispositions.set(v.toUpperCase(), d as Disposition);
   }
 
@@ -68,29 +71,34 @@ export class MappedCsvParser {
     if (this.mapping.header && !this.#header) {
       const missing = Object.values(this.mapping.columns).filter((c) => typeof c === 'string' && !f.includes(c));
       if (missing.length) return reject(`header lacks mapped column(s) ${missing.join(', ')}`);
-      this.#header = f;
+      this.#useHeader(f);
       return skip('header');
     }
+    // A short line would otherwise read its missing columns as empty: a call without an end or a number.
+    if (f.length < this.#width) return reject(this.#missingColumns(f.length));
+    const position = this.#position;
     const value = (name: ColumnName): string | undefined => {
-      const c = this.mapping.columns[name];
-      if (c === undefined) return undefined;
-      const i = typeof c === 'number' ? c - 1 : (this.#header?.indexOf(c) ?? -1);
-      return i >= 0 ? f[i] : undefined;
+      const i = position[name];
+      return i === undefined ? undefined : f[i];
     };
-    const time = (name: ColumnName): number | undefined | 'bad' => {
+    const time = (name: ColumnName, notBefore?: number): number | undefined | 'bad' => {
       const text = value(name);
       if (text === undefined || text === '') return undefined;
       const t =
-        this.mapping.timeFormat === 'local' ? this.zone.parseLocal(text) : this.mapping.timeFormat === 'epoch' ? secondsToMs(text) : nonNegativeInt(text);
+        this.mapping.timeFormat === 'local'
+          ? this.zone.parseLocal(text, notBefore)
+          : this.mapping.timeFormat === 'epoch'
+            ? secondsToMs(text)
+            : nonNegativeInt(text);
       return t === undefined ? 'bad' : t;
     };
     const startMs = time('start');
     if (startMs === undefined || startMs === 'bad') return reject(`column ${String(this.mapping.columns.start)} (start): not a time: "${value('start') ?? ''}"`);
-    const answerMs = time('answer');
+    const answerMs = time('answer', startMs);
     if (answerMs === 'bad') return reject(`column ${String(this.mapping.columns.answer)} (answer): not a time: "${value('answer')}"`);
-    const endMs = time('end');
+    const endMs = time('end', startMs);
     if (endMs === 'bad') return reject(`column ${String(this.mapping.columns.end)} (end): not a time: "${value('end')}"`);
-    const progressMs = time('progress');
+    const progressMs = time('progress', startMs);
     if (progressMs === 'bad') return reject(`column ${String(this.mapping.columns.progress)} (progress): not a time: "${value('progress')}"`);
     let billableMs: number | undefined;
     if (this.mapping.columns.billsec !== undefined) {
@@ -124,5 +132,22 @@ export class MappedCsvParser {
       ...(value('outTrunk') ? { outTrunk: value('outTrunk') } : {}),
       ...(progressMs !== undefined ? { pddMs: Math.max(0, progressMs - startMs) } : {}),
     });
+  }
+
+  #useHeader(header: string[] | undefined): void {
+    this.#header = header;
+    this.#position = {};
+    for (const [name, c] of Object.entries(this.mapping.columns) as Array<[ColumnName, string | number | undefined]>) {
+      const i = c === undefined ? -1 : typeof c === 'number' ? c - 1 : (header?.indexOf(c) ?? -1);
+      if (i >= 0) this.#position[name] = i;
+    }
+    this.#width = Math.max(0, ...Object.values(this.#position).map((i) => i + 1));
+  }
+
+  #missingColumns(count: number): string {
+    const missing = (Object.entries(this.#position) as Array<[ColumnName, number]>)
+      .filter(([, i]) => i >= count)
+      .map(([name]) => `${String(this.mapping.columns[name])} (${name})`);
+    return `expected at least ${this.#width} columns, got ${count}: missing mapped column(s) ${missing.join(', ')}`;
   }
 }
