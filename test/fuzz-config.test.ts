@@ -94,6 +94,31 @@ describe('config loader fed damaged configs', () => {
     );
   });
 
+  // Found by the text fuzzer (seed 866675274, path "338"): a malformed env name reached the SNMP credential check as a raw object.
+  it.each([
+    [
+      'a malformed env name',
+      'env: SNMP_V3_AUTH }',
+      'env: SNMP_V3_A;UTH }',
+      /authKey\.env: expected an environment variable name, got "SNMP_V3_A;UTH"/,
+    ],
+    ['an empty file path', 'env: SNMP_V3_AUTH }', "file: '' }", /authKey\.file: expected a file path/],
+  ])('regression: snmp.yaml with %s in a v3 key is a ConfigError naming the key', (_, from, to, problem) => {
+    const text = readFileSync(join(EXAMPLES, 'snmp.yaml'), 'utf8');
+    expect(text).toContain(from);
+    const path = join(dir, 'regression.yaml');
+    writeFileSync(path, text.replace(from, to));
+    const error = (() => {
+      try {
+        loadConfig(path);
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([expect.stringMatching(problem)]);
+  });
+
   it('damaged values (replaced, removed, added anywhere): a config or a ConfigError with readable problems', () => {
     const replacement = fc.oneof(
       fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>,

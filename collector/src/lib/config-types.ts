@@ -32,19 +32,27 @@ export const listenAddress = z.strictObject({
   port: port,
 });
 
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /**
  * A secret is never written in the config itself: it names an environment variable or a file
  * (Docker/Kubernetes secrets). The resolved value is registered for log redaction by the loader.
  */
 export const secret = z
-  .union(
-    [
-      z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name') }),
-      z.strictObject({ file: z.string().min(1) }),
-    ],
-    { error: 'expected {env: NAME} or {file: PATH}; secrets are not written in the config itself' },
-  )
+  .union([z.strictObject({ env: z.string() }), z.strictObject({ file: z.string() })], {
+    error: 'expected {env: NAME} or {file: PATH}; secrets are not written in the config itself',
+  })
+  // The name checks live in the transform because its issues abort: a failed string check inside the
+  // union would let the raw {env}/{file} object through to refinements that expect a Secret.
   .transform((ref, ctx) => {
+    if ('env' in ref && !ENV_NAME.test(ref.env)) {
+      ctx.addIssue({ code: 'custom', path: ['env'], message: `expected an environment variable name, got ${JSON.stringify(ref.env)}` });
+      return z.NEVER;
+    }
+    if ('file' in ref && ref.file === '') {
+      ctx.addIssue({ code: 'custom', path: ['file'], message: 'expected a file path' });
+      return z.NEVER;
+    }
     if ('env' in ref) {
       const value = process.env[ref.env];
       if (value === undefined || value === '') {
