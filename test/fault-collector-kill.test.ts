@@ -111,14 +111,40 @@ describe('fault: collector killed with SIGKILL under load', () => {
       const random = (from: number, to: number) => from + Math.floor(Math.random() * (to - from));
       const kills: string[] = [];
 
-      // 1. Killed at a random moment of the first file's ingest.
+      // 1. Killed at a random point of the first file's ingest. Ingest speed varies from machine to
+      // machine, so a random delay could land after the end of the file: the kill follows the
+      // committed offset in the input's checkpoint instead, at a random fraction of the file.
+      const firstFileSize = statSync(master).size;
+      const checkpointFile = join(work, 'state', 'cdr-pbx1.json');
+      const committedOffset = (): number => {
+        let text: string;
+        try {
+          text = readFileSync(checkpointFile, 'utf8'); // replaced by rename: never half written
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+          throw error;
+        }
+        const { files } = JSON.parse(text) as { files: { path: string; offset: number }[] };
+        return files.find((f) => f.path === master)?.offset ?? 0;
+      };
+      const killAtOffset = random(Math.floor(firstFileSize * 0.1), Math.floor(firstFileSize * 0.7));
       let run = startCollector(configFile);
       await run.started;
-      await sleep(random(200, 1500));
+      const ingestDeadline = Date.now() + 60_000;
+      while (committedOffset() < killAtOffset) {
+        if (Date.now() > ingestDeadline || run.child.exitCode !== null || run.child.signalCode !== null)
+          throw new Error(
+            `checkpoint never reached offset ${killAtOffset} of ${firstFileSize}: at ${committedOffset()}\n${run.log().slice(-3000)}`,
+          );
+        await sleep(5);
+      }
       await kill9(run.child);
       kills.push('mid-file');
+      const offsetAtKill = committedOffset(); // the dead process can no longer move it
+      expect(offsetAtKill).toBeGreaterThanOrEqual(killAtOffset);
+      expect(offsetAtKill).toBeLessThan(firstFileSize); // killed mid-file, by the collector's own record
       const [afterFirst] = await queryRows(influxd.url, DB, 'SELECT calls FROM raw.cdr_day');
-      expect(afterFirst?.calls ?? 0).toBeLessThan(sim.days[0]!.calls); // killed mid-file
+      expect(afterFirst?.calls ?? 0).toBeLessThan(sim.days[0]!.calls);
       appendFileSync(master, readFileSync(sim.files[1]!));
 
       // 2. InfluxDB dies; the collector goes on into its spool, and is killed twice meanwhile.
