@@ -69,7 +69,7 @@ export class Collector {
     }
     const { hold, staleAfter, ...thresholds } = config.health;
     this.health = new HealthEngine({ holdMs: hold, staleAfterMs: staleAfter, ...thresholds });
-    const trunkGroups = new TrunkGroups(config.trunkGroups);
+    const trunkGroups = new TrunkGroups(config.trunkGroups, { cdrSources: config.inputs.filter((i) => i.type === 'cdr').map((i) => i.name) });
     this.#advisor = new TrunkAdvisor(config.trunkGroups, trafficProfile, config.timezone);
     this.alerting = config.alerting && new AlertEngine({
       config: config.alerting,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Metric } from '../pipeline/metric.js';
+import { trunkGroupRule } from '../health/rules.js';
 import { TrunkGroups, trunkGroupsSchema } from './trunk-groups.js';
 
 const trunk = (name: string, up: number, active: number, attempts: number, time = 1000): Metric => ({
@@ -17,6 +18,8 @@ const trunk = (name: string, up: number, active: number, attempts: number, time 
   },
   time,
 });
+
+const healthOf = (fields: Metric['fields']) => trunkGroupRule.evaluate(fields);
 
 describe('TrunkGroups', () => {
   const groups = trunkGroupsSchema.parse([{ name: 'pstn-east', members: ['ss1/a', 'ss1/b'], capacity: 10, carrier: 'acme' }]);
@@ -96,6 +99,25 @@ describe('TrunkGroups', () => {
     // the gateway restarted: its counters start again, this interval counts nothing
     expect(group(ds0(2, 60, 30_000))).toMatchObject({ calls_attempts: 0, minutes: 0 });
     expect(group(ds0(3, 120, 45_000))).toMatchObject({ calls_attempts: 1, minutes: 1 });
+  });
+
+  it('counts only members with a status source: CDR trunks are neither down nor in the count; a switch trunk not seen yet is not up', () => {
+    const mixed = trunkGroupsSchema.parse([
+      { name: 'pstn-mixed', members: ['ss1/a', 'ss1/b', 'pbx1/SIP/trunk-a', 'pbx1/SIP/trunk-b'], capacity: 10 },
+    ]);
+    const tg = new TrunkGroups(mixed, { cdrSources: ['pbx1'] });
+    const group = (metrics: Metric[]) => tg.process(metrics).find((m) => m.measurement === 'trunk_group')!.fields;
+    // only a has reported: b (a switch trunk) is not up yet, the CDR trunks are not counted at all
+    expect(group([trunk('a', 1, 2, 0)])).toMatchObject({ members: 2, members_up: 1 });
+    expect(group([trunk('b', 1, 1, 0)])).toMatchObject({ members: 2, members_up: 2, calls_active: 3 });
+    expect(healthOf(group([trunk('b', 1, 1, 0)]))).toEqual({ state: 'ok', reasons: [] });
+    expect(healthOf(group([trunk('b', 0, 0, 0)]))).toEqual({ state: 'degraded', reasons: ['1 of 2 trunks down'] });
+    // without the CDR input's name, its trunks would look like switch trunks never seen (the old "2 of 4 trunks down" forever)
+    const unaware = new TrunkGroups(mixed);
+    expect(unaware.process([trunk('a', 1, 0, 0), trunk('b', 1, 0, 0)]).find((m) => m.measurement === 'trunk_group')!.fields).toMatchObject({
+      members: 4,
+      members_up: 2,
+    });
   });
 
   it('rejects a trunk in two groups, naming where', () => {

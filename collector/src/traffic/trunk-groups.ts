@@ -129,9 +129,22 @@ const MEMBER_SOURCES: Readonly<
 export class TrunkGroups {
   readonly #groupOf = new Map<string, TrunkGroupConfig>();
   readonly #latest = new Map<string, MemberLevel>();
+  /** Per group, the members that can be seen up or down; CDR trunks cannot (a CDR says a call happened, not that the trunk is up). */
+  readonly #statusMembers = new Map<TrunkGroupConfig, readonly string[]>();
 
-  constructor(private readonly groups: readonly TrunkGroupConfig[]) {
-    for (const group of groups) for (const member of group.members) this.#groupOf.set(member, group);
+  /** `cdrSources`: names of the CDR inputs, whose "<cdr input>/<trunk>" members count traffic only (outputs/traffic/profile.ts). */
+  constructor(
+    private readonly groups: readonly TrunkGroupConfig[],
+    { cdrSources = [] }: { cdrSources?: Iterable<string> } = {},
+  ) {
+    const cdr = new Set(cdrSources);
+    for (const group of groups) {
+      for (const member of group.members) this.#groupOf.set(member, group);
+      this.#statusMembers.set(
+        group,
+        group.members.filter((member) => !cdr.has(member.slice(0, member.indexOf('/')))),
+      );
+    }
   }
 
   readonly process = (metrics: readonly Metric[]): readonly Metric[] => {
@@ -160,14 +173,16 @@ export class TrunkGroups {
   };
 
   #groupPoint(group: TrunkGroupConfig, time: number, counts: Record<(typeof COUNTS)[number], number>): Metric {
-    const members = group.members.map((m) => this.#latest.get(m)).filter((m) => m !== undefined);
+    const statusMembers = this.#statusMembers.get(group)!;
+    // A member not seen yet is not up: it counts in `members`, not in `members_up`.
+    const members = statusMembers.map((m) => this.#latest.get(m)).filter((m) => m !== undefined);
     const active = members.reduce((sum, m) => sum + m.active, 0);
     return {
       measurement: trunkGroup.measurement,
       tags: { trunk_group: group.name, direction: group.direction, carrier: group.carrier ?? 'unspecified' },
       time,
       fields: {
-        members: group.members.length,
+        members: statusMembers.length,
         members_up: members.filter((m) => m.up !== false).length,
         capacity: group.capacity,
         warn_at: group.warnAt,
