@@ -120,6 +120,11 @@ export class CdrEngine {
     this.options.book?.prune(today);
   }
 
+  /** Calls counted so far (restored from the checkpoint). */
+  get counted(): number {
+    return this.#sequence;
+  }
+
   state(): EngineState {
     return { totals: this.totals.state(), sequence: this.#sequence, ...(this.#newestStart !== undefined ? { newestStart: this.#newestStart } : {}) };
   }

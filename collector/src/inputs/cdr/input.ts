@@ -8,7 +8,7 @@ import type { CdrConfig } from './config.js';
 import { DialPlan } from './dialplan.js';
 import { discover, findRenamed, type FoundFile } from './discover.js';
 import { CdrEngine, type EngineState } from './engine.js';
-import { cdrRejected } from './measurements.js';
+import { cdrBatch, cdrRejected } from './measurements.js';
 import { MilestoneBook, type BookState } from './milestones.js';
 import { FILE_SLOTS } from './point-clock.js';
 import { Quarantine } from './quarantine.js';
@@ -178,7 +178,8 @@ export class CdrInput implements Input {
     this.#firstRun = false;
     if (!changed && out.calls.length === 0 && out.rejected.length === 0) return;
 
-    const metrics: Metric[] = [];
+    // First in the batch: what the batch is, so a sink that sums calls can tell a batch read again after a crash.
+    const metrics: Metric[] = [this.#batchMetric(now, out.calls.length)];
     // Calls from several files in end order: per-call point times are counted per end second.
     out.calls.sort((a, b) => a.endMs - b.endMs);
     this.#engine.add(out.calls, metrics);
@@ -190,7 +191,7 @@ export class CdrInput implements Input {
       this.#log.warn({ code: 'CALLBOARD_CDR_REJECTED', count: out.rejected.length, file: last.file, line: last.line, reason: last.reason }, 'CDR lines rejected (quarantined)');
       metrics.push(this.#rejectedMetric(now));
     }
-    if (metrics.length) this.#emit?.(metrics);
+    this.#emit?.(metrics);
     this.#unflushed = true;
     await this.#flush();
     this.#unflushed = false;
@@ -266,6 +267,10 @@ export class CdrInput implements Input {
     const used = new Set([...this.#files.values()].map((t) => t.reader.fileSlot));
     for (let slot = 0; slot < FILE_SLOTS; slot++) if (!used.has(slot)) return slot;
     return this.#files.size % FILE_SLOTS;
+  }
+
+  #batchMetric(time: number, calls: number): Metric {
+    return { measurement: cdrBatch.measurement, tags: { source: this.name }, time, fields: { calls_before: this.#engine.counted, calls }, destination: 'storage' };
   }
 
   #rejectedMetric(time: number): Metric {

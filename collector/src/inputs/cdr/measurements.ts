@@ -67,4 +67,12 @@ export const cdrRejected: MeasurementSchema = {
   fields: { lines: 'integer', last_file: 'string', last_line: 'integer', last_reason: 'string' },
 };
 
-export const cdrMeasurements = [cdrCall, cdrDay, cdrDayBreakdown, cdrHour, cdrReconciliation, milestone, cdrRejected];
+export const cdrBatch: MeasurementSchema = {
+  measurement: 'cdr_batch',
+  description:
+    'One point per batch the input emits: calls_before = calls it had counted when the batch began (by its checkpoint), calls = calls in the batch. A batch read again after a crash repeats its calls_before, which lets a sink that adds calls up (the traffic profile) take the repeated batch out before counting it again.',
+  tags: ['source'],
+  fields: { calls_before: 'integer', calls: 'integer' },
+};
+
+export const cdrMeasurements = [cdrCall, cdrDay, cdrDayBreakdown, cdrHour, cdrReconciliation, milestone, cdrRejected, cdrBatch];
