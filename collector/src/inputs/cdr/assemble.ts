@@ -12,21 +12,38 @@ class OpenCall {
   // A class and builtin-made arrays, not literals: see CallRow in record.ts (these live as long as their call is open).
   /** The first row's keys, shared with it until a key is added (then a copy). */
   keys: readonly string[];
-  rows: CdrRow[];
+  /** The first row; undefined once the call is closed or folded into another. Most calls have one row: no array for them. */
+  first: CdrRow | undefined;
+  /** Rows after the first, if any. */
+  more: CdrRow[] | undefined;
   constructor(keys: readonly string[], row: CdrRow, public lastEndMs: number) {
     this.keys = keys;
-    this.rows = Array.of(row);
+    this.first = row;
+    this.more = undefined;
   }
 
   addKey(key: string): void {
     this.keys = this.keys.concat(key);
   }
+
+  add(row: CdrRow): void {
+    if (this.more) this.more.push(row);
+    else this.more = Array.of(row);
+  }
+
+  rows(): CdrRow[] {
+    if (!this.first) return [];
+    return this.more ? [this.first, ...this.more] : [this.first];
+  }
+
+  /** Closed calls wait in the queue until it is compacted: they must not keep their rows alive. */
+  close(): void {
+    this.first = undefined;
+    this.more = undefined;
+  }
 }
 
 export type AssemblerState = CdrRow[][];
-
-/** The rows of a closed call: none (one empty array shared by all, never written to). */
-const CLOSED: CdrRow[] = [];
 
 const PRECEDENCE: Record<Disposition, number> = { answered: 3, busy: 2, failed: 1, no_answer: 0 };
 
@@ -68,16 +85,15 @@ export class CallAssembler {
     // waits behind it a little longer, which only delays it.
     while (this.#head < queue.length) {
       const call = queue[this.#head]!;
-      if (call.rows.length === 0) {
+      if (!call.first) {
         this.#head += 1; // folded into another call
         continue;
       }
       if (call.lastEndMs >= limitMs) break;
       this.#head += 1;
       for (const k of call.keys) this.#byKey.delete(k);
-      out.push(this.#merge(call.rows));
-      // Closed calls wait in the queue until it is compacted: they must not keep their rows alive.
-      call.rows = CLOSED;
+      out.push(call.more ? this.#merge(call.rows()) : call.first);
+      call.close();
     }
     if (this.#head > 1024 && this.#head * 2 > queue.length) {
       this.#queue = queue.slice(this.#head);
@@ -86,7 +102,7 @@ export class CallAssembler {
   }
 
   state(): AssemblerState {
-    return this.#queue.slice(this.#head).filter((c) => c.rows.length > 0).map((c) => c.rows);
+    return this.#queue.slice(this.#head).filter((c) => c.first).map((c) => c.rows());
   }
 
   #join(r: CdrRow): void {
@@ -98,13 +114,13 @@ export class CallAssembler {
       if (!call) call = found;
       else {
         // This row links two calls opened separately: fold the second into the first.
-        for (const other of found.rows) call.rows.push(other);
+        for (const other of found.rows()) call.add(other);
         for (const otherKey of found.keys) {
           if (!call.keys.includes(otherKey)) call.addKey(otherKey);
           this.#byKey.set(otherKey, call);
         }
         call.lastEndMs = Math.max(call.lastEndMs, found.lastEndMs);
-        found.rows = CLOSED;
+        found.close();
       }
     }
     if (!call) {
@@ -114,7 +130,7 @@ export class CallAssembler {
       for (const k of keys) this.#byKey.set(k, call);
       return;
     }
-    call.rows.push(r);
+    call.add(r);
     if (r.endMs > call.lastEndMs) call.lastEndMs = r.endMs;
     // Every key in call.keys maps to the call already: only the row's new keys are added.
     for (const k of keys) {

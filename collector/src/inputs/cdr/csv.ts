@@ -56,6 +56,7 @@ export class CsvFields {
   #count = 0;
   /** Per field: start, end (exclusive), 1 if it needs "" → " unescaping. */
   #bounds = new Int32Array(3 * 256);
+  readonly #interned = new Map<number, string>();
 
   get count(): number {
     return this.#count;
@@ -149,7 +150,53 @@ export class CsvFields {
     const end = this.#bounds[3 * index + 1]!;
     if (end === start || this.#line.startsWith('Local/', start)) return undefined;
     const dash = this.#line.lastIndexOf('-', end - 1);
-    return this.#line.slice(start, dash > start ? dash : end);
+    return this.#intern(start, dash > start ? dash : end);
+  }
+
+  /**
+   * line[start, end) as a string shared by every line that has it: a switch has few peers, and a
+   * string seen before is already hashed for the dial plan's trunk set and tag maps. Bounded.
+   */
+  #intern(start: number, end: number): string {
+    const line = this.#line;
+    let hash = end - start;
+    for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + line.charCodeAt(i)) | 0;
+    const known = this.#interned.get(hash);
+    if (known !== undefined && known.length === end - start && line.startsWith(known, start)) return known;
+    if (this.#interned.size >= 4096) this.#interned.clear();
+    // Concatenated and cut again: a copy of its own, not a slice that would keep the line's whole piece of text alive.
+    const text = (line.slice(start, end) + ' ').slice(0, -1);
+    this.#interned.set(hash, text);
+    return text;
+  }
+
+  /**
+   * The position in `values` of the value the field holds, compared in place (no string made); -1
+   * when none. For fields with a few known values (dispositions, cause names): most lines repeat one.
+   */
+  indexIn(index: number, values: readonly string[]): number {
+    for (let v = 0; v < values.length; v++) if (this.is(index, values[v]!)) return v;
+    return -1;
+  }
+
+  /** Whether the field holds exactly `value` (compared in place). */
+  is(index: number, value: string): boolean {
+    if (index >= this.#count) return value === '';
+    const b = this.#bounds;
+    const start = b[3 * index]!;
+    if (b[3 * index + 2]) return this.get(index) === value;
+    return b[3 * index + 1]! - start === value.length && this.#line.startsWith(value, start);
+  }
+
+  /** Whether two fields hold the same text (compared in place). */
+  same(a: number, b: number): boolean {
+    if (a >= this.#count || b >= this.#count) return a >= this.#count && b >= this.#count;
+    const f = this.#bounds;
+    const length = f[3 * a + 1]! - f[3 * a]!;
+    if (f[3 * a + 2] !== f[3 * b + 2] || length !== f[3 * b + 1]! - f[3 * b]!) return false;
+    const line = this.#line;
+    for (let i = 0, x = f[3 * a]!, y = f[3 * b]!; i < length; i++) if (line.charCodeAt(x + i) !== line.charCodeAt(y + i)) return false;
+    return true;
   }
 
   isEmpty(index: number): boolean {

@@ -48,8 +48,12 @@ export const skip = (why: string): LineResult => ({ kind: 'skip', why });
  * columns shifted), whatever the format: its duration would be negative and its day wrong.
  * Checked here, once for every parser, with one comparison per line.
  */
-export const row = (r: CdrRow): LineResult =>
-  r.endMs < r.startMs ? reject(`call ends before it starts: end ${instant(r.endMs)} < start ${instant(r.startMs)}`) : { kind: 'row', row: callShape(r) };
+export const row = (r: CdrRow): LineResult => checked(callShape(r));
+
+/** A call that ends before it starts is rejected; otherwise the row is the line's result. */
+function checked(r: CdrRow): LineResult {
+  return r.endMs < r.startMs ? reject(`call ends before it starts: end ${instant(r.endMs)} < start ${instant(r.startMs)}`) : { kind: 'row', row: r };
+}
 
 /** A time for a rejection reason; parsers bound their numbers, but a reason must never throw. */
 const instant = (ms: number): string => (Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : `${ms} ms`);
@@ -79,26 +83,64 @@ class CallRow implements CdrRow {
   readonly legKeys: readonly string[] | undefined;
   pointTime: number | undefined;
 
-  constructor(r: CdrRow) {
-    this.id = r.id;
-    this.startMs = r.startMs;
-    this.answerMs = r.answerMs;
-    this.endMs = r.endMs;
-    this.billableMs = r.billableMs;
-    this.src = r.src;
-    this.dst = r.dst;
-    this.disposition = r.disposition;
-    this.cause = r.cause;
-    this.sipCode = r.sipCode;
-    this.inTrunk = r.inTrunk;
-    this.outTrunk = r.outTrunk;
-    this.pddMs = r.pddMs;
-    this.legKeys = r.legKeys;
-    this.pointTime = r.pointTime;
+  // Positional, so the parsers that run for every line build the row once instead of a literal and then a copy of it.
+  constructor(
+    id: string,
+    startMs: number,
+    answerMs: number | undefined,
+    endMs: number,
+    billableMs: number,
+    src: string,
+    dst: string,
+    disposition: Disposition,
+    cause: number | undefined,
+    sipCode: number | undefined,
+    inTrunk: string | undefined,
+    outTrunk: string | undefined,
+    pddMs: number | undefined,
+    legKeys: readonly string[] | undefined,
+  ) {
+    this.id = id;
+    this.startMs = startMs;
+    this.answerMs = answerMs;
+    this.endMs = endMs;
+    this.billableMs = billableMs;
+    this.src = src;
+    this.dst = dst;
+    this.disposition = disposition;
+    this.cause = cause;
+    this.sipCode = sipCode;
+    this.inTrunk = inTrunk;
+    this.outTrunk = outTrunk;
+    this.pddMs = pddMs;
+    this.legKeys = legKeys;
+    this.pointTime = undefined;
   }
 }
 
-export const callShape = (r: CdrRow): CdrRow => new CallRow(r);
+export const callShape = (r: CdrRow): CdrRow =>
+  new CallRow(r.id, r.startMs, r.answerMs, r.endMs, r.billableMs, r.src, r.dst, r.disposition, r.cause, r.sipCode, r.inTrunk, r.outTrunk, r.pddMs, r.legKeys);
+
+/**
+ * row() for the parsers of the formats whose files are largest (Asterisk, FreeSWITCH; neither has a SIP
+ * code or PDD): the fields in CallRow's order, no intermediate object. A line costs about 2 µs; every object counts.
+ */
+export function rowOf(
+  id: string,
+  startMs: number,
+  answerMs: number | undefined,
+  endMs: number,
+  billableMs: number,
+  src: string,
+  dst: string,
+  disposition: Disposition,
+  cause: number | undefined,
+  inTrunk: string | undefined,
+  outTrunk: string | undefined,
+  legKeys: readonly string[] | undefined,
+): LineResult {
+  return checked(new CallRow(id, startMs, answerMs, endMs, billableMs, src, dst, disposition, cause, undefined, inTrunk, outTrunk, undefined, legKeys));
+}
 
 /** Q.850 causes that are the called party's doing rather than the network's. */
 export function dispositionFromCause(cause: number | undefined): Disposition {

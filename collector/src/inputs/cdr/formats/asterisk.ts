@@ -1,5 +1,5 @@
 import { CSV_ERROR, CsvFields } from '../csv.js';
-import { reject, row, type CdrRow, type Disposition, type LineResult } from '../record.js';
+import { reject, rowOf, type Disposition, type LineResult } from '../record.js';
 import type { Zone } from '../zone.js';
 
 /**
@@ -14,13 +14,9 @@ import type { Zone } from '../zone.js';
  */
 const COLUMN = { src: 1, dst: 2, channel: 5, dstchannel: 6, start: 9, answer: 10, end: 11, duration: 12, billsec: 13, disposition: 14, uniqueid: 16, linkedid: 19 } as const;
 
-const DISPOSITIONS = new Map<string, Disposition>([
-  ['ANSWERED', 'answered'],
-  ['NO ANSWER', 'no_answer'],
-  ['BUSY', 'busy'],
-  ['FAILED', 'failed'],
-  ['CONGESTION', 'failed'],
-]);
+/** Disposition texts (most frequent first: they are compared in place) and what they mean. */
+const DISPOSITION_TEXTS = ['ANSWERED', 'NO ANSWER', 'BUSY', 'FAILED', 'CONGESTION'];
+const DISPOSITIONS: readonly Disposition[] = ['answered', 'no_answer', 'busy', 'failed', 'failed'];
 
 const fields = new CsvFields();
 
@@ -44,26 +40,26 @@ export function parseAsteriskLine(line: string, zone: Zone): LineResult {
   const billsec = f.int(COLUMN.billsec);
   if (billsec === undefined) return reject(`column 14 (billsec): not a whole number of seconds: "${f.get(COLUMN.billsec)}"`);
   if (f.int(COLUMN.duration) === undefined) return reject(`column 13 (duration): not a whole number of seconds: "${f.get(COLUMN.duration)}"`);
-  const dispositionText = f.get(COLUMN.disposition);
-  const disposition = DISPOSITIONS.get(dispositionText);
-  if (!disposition) return reject(`column 15 (disposition): unknown value "${dispositionText}"`);
+  const known = f.indexIn(COLUMN.disposition, DISPOSITION_TEXTS);
+  if (known < 0) return reject(`column 15 (disposition): unknown value "${f.get(COLUMN.disposition)}"`);
+  const disposition = DISPOSITIONS[known]!;
   const realChannel = !f.startsWith(COLUMN.channel, 'Local/');
   const uniqueid = n > COLUMN.uniqueid ? f.get(COLUMN.uniqueid) : '';
   // One string when linkedid = uniqueid (the caller's own row), not two equal ones.
-  const linkedid = n === 21 ? f.get(COLUMN.linkedid) : '';
-  const callKey = linkedid === uniqueid ? uniqueid : linkedid || uniqueid;
-  const call: CdrRow = {
-    id: uniqueid || callKey,
+  const linkedid = n !== 21 ? '' : f.same(COLUMN.linkedid, COLUMN.uniqueid) ? uniqueid : f.get(COLUMN.linkedid);
+  const callKey = linkedid || uniqueid;
+  return rowOf(
+    uniqueid || callKey,
     startMs,
     answerMs,
     endMs,
-    billableMs: disposition === 'answered' && realChannel ? billsec * 1000 : 0,
-    src: f.get(COLUMN.src),
-    dst: f.get(COLUMN.dst),
+    disposition === 'answered' && realChannel ? billsec * 1000 : 0,
+    f.get(COLUMN.src),
+    f.get(COLUMN.dst),
     disposition,
-    inTrunk: f.peer(COLUMN.channel),
-    outTrunk: f.peer(COLUMN.dstchannel),
-    legKeys: callKey ? Array.of(callKey) : undefined, // Array.of, not a literal: see CallRow in record.ts
-  };
-  return row(call);
+    undefined,
+    f.peer(COLUMN.channel),
+    f.peer(COLUMN.dstchannel),
+    callKey ? Array.of(callKey) : undefined, // Array.of, not a literal: see CallRow in record.ts
+  );
 }

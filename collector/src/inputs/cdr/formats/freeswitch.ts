@@ -1,5 +1,5 @@
 import { CSV_ERROR, CsvFields } from '../csv.js';
-import { dispositionFromCause, reject, row, type CdrRow, type LineResult } from '../record.js';
+import { dispositionFromCause, reject, rowOf, type LineResult } from '../record.js';
 import type { Zone } from '../zone.js';
 
 /**
@@ -23,7 +23,12 @@ const CAUSES = new Map<string, number>(Object.entries({
   ORIGINATOR_CANCEL: 487, ALLOTTED_TIMEOUT: 602, LOSE_RACE: 502, MEDIA_TIMEOUT: 604, PICKED_OFF: 503,
 }));
 
+const CAUSE_NAMES = [...CAUSES.keys()];
+
 const fields = new CsvFields();
+/** The last cause name read and its code: most lines repeat the line before's (NORMAL_CLEARING); compared in place. */
+let lastCauseName = '';
+let lastCode: number | undefined;
 
 export function parseFreeswitchLine(line: string, zone: Zone): LineResult {
   const f = fields;
@@ -39,26 +44,35 @@ export function parseFreeswitchLine(line: string, zone: Zone): LineResult {
   const billsec = f.int(8);
   if (billsec === undefined) return reject(`column 9 (billsec): not a whole number of seconds: "${f.get(8)}"`);
   if (f.int(7) === undefined) return reject(`column 8 (duration): not a whole number of seconds: "${f.get(7)}"`);
-  const causeName = f.get(9);
-  const code = CAUSES.get(causeName);
-  if (code === undefined && !/^[A-Z_]+$/.test(causeName)) return reject(`column 10 (hangup_cause): not a cause name: "${causeName}"`);
+  let code: number | undefined;
+  if (lastCauseName !== '' && f.is(9, lastCauseName)) code = lastCode;
+  else {
+    const known = f.indexIn(9, CAUSE_NAMES);
+    if (known < 0 && !/^[A-Z_]+$/.test(f.get(9))) return reject(`column 10 (hangup_cause): not a cause name: "${f.get(9)}"`);
+    code = known < 0 ? undefined : CAUSES.get(CAUSE_NAMES[known]!);
+    if (known >= 0) {
+      lastCauseName = CAUSE_NAMES[known]!;
+      lastCode = code;
+    }
+  }
   const uuid = f.get(10);
   if (!uuid) return reject('column 11 (uuid): empty');
   const otherLeg = f.get(11);
   const answered = answerMs !== undefined;
   // ORIGINATOR_CANCEL (SIP 487) is the caller giving up while it rang: no answer, not a network failure.
   const disposition = answered ? 'answered' : code === 487 ? 'no_answer' : dispositionFromCause(code);
-  const call: CdrRow = {
-    id: uuid,
+  return rowOf(
+    uuid,
     startMs,
     answerMs,
     endMs,
-    billableMs: answered ? billsec * 1000 : 0,
-    src: f.get(1),
-    dst: f.get(2),
+    answered ? billsec * 1000 : 0,
+    f.get(1),
+    f.get(2),
     disposition,
-    cause: code !== undefined && code <= 127 ? code : undefined,
-    legKeys: otherLeg ? Array.of(uuid, otherLeg) : Array.of(uuid), // Array.of, not a literal: see CallRow in record.ts
-  };
-  return row(call);
+    code !== undefined && code <= 127 ? code : undefined,
+    undefined,
+    undefined,
+    otherLeg ? Array.of(uuid, otherLeg) : Array.of(uuid), // Array.of, not a literal: see CallRow in record.ts
+  );
 }
