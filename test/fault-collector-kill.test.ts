@@ -1,7 +1,10 @@
 // The whole collector (`callboard run`: cdr input tailing a large CDR file, InfluxDB output with
 // its disk spool) killed with SIGKILL at random moments under load, once while InfluxDB was down
 // too, and restarted each time: the daily totals and the per-call points in InfluxDB equal the
-// simulator's own exactly (nothing lost, nothing counted twice).
+// simulator's own exactly (nothing lost, nothing counted twice), and so do the call attempts the
+// traffic profile counted for the trunk group of the CDRs' trunks (/api/v1/trunk-groups): while
+// InfluxDB is down the profile has saved batches the input cannot checkpoint, so every kill then
+// makes the input read a batch the profile already counted.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,12 +12,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInfluxd, type Influxd } from '../collector/src/devstack/influxd.js';
 import { callboardJson, ROOT, type SimJson } from '../collector/src/inputs/cdr/testing/e2e-support.js';
+import { SIM_TRUNKS } from '../collector/src/inputs/cdr/sim/generate.js';
 import { Zone } from '../collector/src/inputs/cdr/zone.js';
 import { queryRows } from './support/influx-query.js';
 
 const TZ = 'America/New_York';
 const BIN = join(ROOT, 'collector', 'bin', 'callboard.mjs');
 const DB = 'fault_kill';
+const TOKEN = 'fault-kill-test-token-7c1f';
 
 let influxd: Influxd;
 let work: string;
@@ -93,13 +98,16 @@ describe('fault: collector killed with SIGKILL under load', () => {
       const master = join(work, 'cdr', 'Master.csv');
       writeFileSync(master, readFileSync(sim.files[0]!));
       const configFile = join(work, 'callboard.json');
+      process.env.CALLBOARD_FAULT_KILL_TOKEN = TOKEN; // the collectors inherit it
       writeFileSync(
         configFile,
         JSON.stringify({
           stateDir: join(work, 'state'),
           timezone: TZ,
           log: { level: 'info' },
-          api: { port: 0 },
+          api: { port: 0, token: { env: 'CALLBOARD_FAULT_KILL_TOKEN' } },
+          // Asterisk names a trunk by its channel's peer ("SIP/trunk-a"); both spellings are in the sim's trunk list.
+          trunkGroups: [{ name: 'pbx1-pstn', members: SIM_TRUNKS.flatMap((t) => [`pbx1/${t}`, `pbx1/SIP/${t}`]), capacity: 200 }],
           outputs: {
             influx: { url: influxd.url, database: DB, flushInterval: '200ms', retry: { initial: '100ms', max: '1s' }, timeout: '2s' },
           },
@@ -116,16 +124,23 @@ describe('fault: collector killed with SIGKILL under load', () => {
       // committed offset in the input's checkpoint instead, at a random fraction of the file.
       const firstFileSize = statSync(master).size;
       const checkpointFile = join(work, 'state', 'cdr-pbx1.json');
-      const committedOffset = (): number => {
-        let text: string;
+      const readState = <T>(file: string): T | undefined => {
         try {
-          text = readFileSync(checkpointFile, 'utf8'); // replaced by rename: never half written
+          return JSON.parse(readFileSync(file, 'utf8')) as T; // replaced by rename: never half written
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
           throw error;
         }
-        const { files } = JSON.parse(text) as { files: { path: string; offset: number }[] };
-        return files.find((f) => f.path === master)?.offset ?? 0;
+      };
+      const committedOffset = (): number =>
+        readState<{ files: { path: string; offset: number }[] }>(checkpointFile)?.files.find((f) => f.path === master)?.offset ?? 0;
+      /** The traffic profile saved a batch with calls that the input has not checkpointed yet: a kill now makes the input read it again. */
+      const profileAheadOfCheckpoint = (): boolean => {
+        const batch = readState<{ cdrBatches?: Record<string, { callsBefore: number; added: { attempts: object } }> }>(
+          join(work, 'state', 'traffic-profile.json'),
+        )?.cdrBatches?.pbx1;
+        const counted = readState<{ engine: { sequence: number } }>(checkpointFile)?.engine.sequence;
+        return batch !== undefined && batch.callsBefore === counted && Object.keys(batch.added.attempts).length > 0;
       };
       const killAtOffset = random(Math.floor(firstFileSize * 0.1), Math.floor(firstFileSize * 0.7));
       let run = startCollector(configFile);
@@ -137,6 +152,19 @@ describe('fault: collector killed with SIGKILL under load', () => {
             `checkpoint never reached offset ${killAtOffset} of ${firstFileSize}: at ${committedOffset()}\n${run.log().slice(-3000)}`,
           );
         await sleep(5);
+      }
+      // ... and at a moment the profile is ahead of the checkpoint: the collector is stopped (SIGSTOP)
+      // while both files are read, so what they say is what a kill then leaves behind.
+      let profileAhead = false;
+      for (let tries = 0; !profileAhead; tries++) {
+        if (tries > 5000 || run.child.exitCode !== null)
+          throw new Error(`never caught the profile ahead of the checkpoint (${tries} tries)`);
+        run.child.kill('SIGSTOP');
+        profileAhead = profileAheadOfCheckpoint();
+        if (!profileAhead) {
+          run.child.kill('SIGCONT');
+          await sleep(random(1, 8));
+        }
       }
       await kill9(run.child);
       kills.push('mid-file');
@@ -211,6 +239,25 @@ describe('fault: collector killed with SIGKILL under load', () => {
       );
       const total = (k: 'calls' | 'answered' | 'billable_ms') => expected.reduce((a, d) => a + d[k], 0);
       expect(perCall).toMatchObject({ calls: total('calls'), answered: total('answered'), billable_ms: total('billable_ms') });
+
+      // The traffic profile: every call on a trunk (all but the on-net ones) is one attempt, counted once across the kills.
+      const api = /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*API listening/.exec(run.log())?.[1];
+      expect(api, 'the API URL in the log').toBeDefined();
+      const response = await fetch(`${api}/api/v1/trunk-groups?days=7`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(response.status).toBe(200);
+      const { groups } = (await response.json()) as {
+        groups: { name: string; blocking: { lastDays: { attempts: number; blocked: number } } }[];
+      };
+      const onTrunks = sim.days.reduce((a, d) => a + d.calls - (d.byClass.on_net?.calls ?? 0), 0);
+      const [blockedStored] = await queryRows(
+        influxd.url,
+        DB,
+        `SELECT sum(calls) AS calls FROM raw.cdr_call WHERE time >= ${start}ms AND trunk != 'none' AND (cause = 34 OR sip_code = 503)`,
+      );
+      expect(groups.find((g) => g.name === 'pbx1-pstn')?.blocking.lastDays).toMatchObject({
+        attempts: onTrunks,
+        blocked: blockedStored?.calls ?? 0,
+      });
 
       // The spool carried points across the crashes during the outage, and it is empty again.
       expect(spooled).toMatch(/InfluxDB write failed|waiting for InfluxDB/);
