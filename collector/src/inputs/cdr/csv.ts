@@ -62,13 +62,16 @@ export class CsvFields {
     return this.#count;
   }
 
-  /** Scans a line; false when its quoting is malformed. */
-  scan(line: string, delimiter = ','): boolean {
+  /**
+   * Scans a line, or the line text[start, end) of a larger text (read in place: no string per
+   * line); false when its quoting is malformed.
+   */
+  scan(line: string, delimiter = ',', start = 0, end = line.length): boolean {
     this.#line = line;
     this.#count = 0;
     const delim = delimiter.charCodeAt(0);
-    const n = line.length;
-    let i = 0;
+    const n = end;
+    let i = start;
     for (;;) {
       if (i < n && line.charCodeAt(i) === 34) {
         const start = i + 1;
@@ -76,8 +79,8 @@ export class CsvFields {
         let escaped = 0;
         for (;;) {
           const q = line.indexOf('"', from);
-          if (q < 0) return false;
-          if (line.charCodeAt(q + 1) === 34) {
+          if (q < 0 || q >= n) return false;
+          if (q + 1 < n && line.charCodeAt(q + 1) === 34) {
             escaped = 1;
             from = q + 2;
             continue;
@@ -91,7 +94,7 @@ export class CsvFields {
         i += 1;
       } else {
         const next = line.indexOf(delimiter, i);
-        if (next < 0) {
+        if (next < 0 || next >= n) {
           this.#push(i, n, 0);
           return true;
         }

@@ -70,20 +70,21 @@ export class CdrFileReader {
       this.#line += 1;
       // A byte-order mark (files saved by Windows tools) is not part of the first field.
       if (this.#line === 1 && text.charCodeAt(from) === 0xfeff) from += 1;
-      if (end > from) this.#parseLine(text.slice(from, end), out);
+      if (end > from) this.#parseLine(text, from, end, out);
       from = to + 1;
     }
   }
 
-  #parseLine(line: string, out: ReadOutput): void {
-    const result = this.#parser.parse(line);
+  /** The line text[start, end): parsed in place, cut out only when it goes to quarantine. */
+  #parseLine(text: string, start: number, end: number, out: ReadOutput): void {
+    const result = this.#parser.parseAt(text, start, end);
     if (result.kind === 'row') {
       const before = out.calls.length;
       this.#assembler.add(result.row, out.calls);
       this.#stamp(out.calls, before);
     }
     else if (result.kind === 'skip') out.skipped += 1;
-    else out.rejected.push({ file: this.file, line: this.#line, reason: result.reason, text: line.slice(0, QUARANTINE_TEXT_MAX) });
+    else out.rejected.push({ file: this.file, line: this.#line, reason: result.reason, text: text.slice(start, Math.min(end, start + QUARANTINE_TEXT_MAX)) });
   }
 
   /** Completes calls whose last leg ended before `limitMs` (wall clock minus the leg window, or Infinity at end of input). */

@@ -20,9 +20,10 @@ const DISPOSITIONS: readonly Disposition[] = ['answered', 'no_answer', 'busy', '
 
 const fields = new CsvFields();
 
-export function parseAsteriskLine(line: string, zone: Zone): LineResult {
+/** Parses a line, or the line text[start, end) of a larger text, read in place. */
+export function parseAsteriskLine(text: string, zone: Zone, start = 0, end = text.length): LineResult {
   const f = fields;
-  if (!f.scan(line)) return reject(CSV_ERROR);
+  if (!f.scan(text, ',', start, end)) return reject(CSV_ERROR);
   const n = f.count;
   if (n < 16 || n > 21 || n === 19 || n === 20) {
     return reject(`expected 16-18 (Asterisk < 12) or 21 (Asterisk >= 12) columns, got ${n}`);

@@ -30,9 +30,10 @@ const fields = new CsvFields();
 let lastCauseName = '';
 let lastCode: number | undefined;
 
-export function parseFreeswitchLine(line: string, zone: Zone): LineResult {
+/** Parses a line, or the line text[start, end) of a larger text, read in place. */
+export function parseFreeswitchLine(text: string, zone: Zone, start = 0, end = text.length): LineResult {
   const f = fields;
-  if (!f.scan(line)) return reject(CSV_ERROR);
+  if (!f.scan(text, ',', start, end)) return reject(CSV_ERROR);
   if (f.count !== FREESWITCH_COLUMNS) return reject(`expected ${FREESWITCH_COLUMNS} columns (mod_cdr_csv default template), got ${f.count}`);
   // Times and numbers are read in place; the text is cut out only to name it in a rejection.
   const startMs = f.localTime(4, zone);

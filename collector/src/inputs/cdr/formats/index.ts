@@ -52,23 +52,28 @@ export class LineParser {
   }
 
   parse(line: string): LineResult {
+    return this.parseAt(line, 0, line.length);
+  }
+
+  /** Parses the line text[start, end); the formats with the largest files read it in place, the others get it cut out. */
+  parseAt(text: string, start: number, end: number): LineResult {
     if (!this.#format) {
-      const detected = detectFormat(line);
+      const detected = detectFormat(cut(text, start, end));
       if (!detected) return reject('format not recognised (expected Asterisk, FreeSWITCH, CUCM or Kamailio CDRs)');
       this.#use(detected);
     }
     const zone = this.options.sourceZone;
     switch (this.#format!) {
       case 'asterisk':
-        return parseAsteriskLine(line, zone);
+        return parseAsteriskLine(text, zone, start, end);
       case 'freeswitch':
-        return parseFreeswitchLine(line, zone);
+        return parseFreeswitchLine(text, zone, start, end);
       case 'kamailio':
-        return parseKamailioLine(line, zone, this.options.kamailio ?? DEFAULT_KAMAILIO_LAYOUT);
+        return parseKamailioLine(cut(text, start, end), zone, this.options.kamailio ?? DEFAULT_KAMAILIO_LAYOUT);
       case 'cucm':
-        return this.#cucm!.parse(line);
+        return this.#cucm!.parse(cut(text, start, end));
       case 'csv':
-        return this.#mapped!.parse(line);
+        return this.#mapped!.parse(cut(text, start, end));
     }
   }
 
@@ -79,3 +84,5 @@ export class LineParser {
     if (format === 'csv') this.#mapped = new MappedCsvParser(this.options.mapping!, this.options.sourceZone, header);
   }
 }
+
+const cut = (text: string, start: number, end: number): string => (start === 0 && end === text.length ? text : text.slice(start, end));
