@@ -1,5 +1,5 @@
 import type { LegBillable } from './formats/index.js';
-import { callShape, type CallRecord, type CdrRow, type Disposition } from './record.js';
+import { CallRow, type CallRecord, type CdrRow, type Disposition } from './record.js';
 
 /**
  * Merges the legs of one call (rows sharing a leg key: Asterisk linkedid, FreeSWITCH uuid/bleg_uuid)
@@ -92,7 +92,9 @@ export class CallAssembler {
       if (call.lastEndMs >= limitMs) break;
       this.#head += 1;
       for (const k of call.keys) this.#byKey.delete(k);
-      out.push(call.more ? this.#merge(call.rows()) : call.first);
+      const more = call.more;
+      if (more) more.unshift(call.first); // the call is closing: its own array serves the merge
+      out.push(more ? this.#merge(more) : call.first);
       call.close();
     }
     if (this.#head > 1024 && this.#head * 2 > queue.length) {
@@ -165,20 +167,10 @@ export class CallAssembler {
     for (const r of rows) if (PRECEDENCE[r.disposition] > PRECEDENCE[best.disposition]) best = r;
     // The call's parties and id are those of its first leg (the caller's); outcome from its best leg.
     const outTrunk = best.outTrunk ?? anyOutTrunk;
-    return callShape({
-      id: first.id,
-      startMs: first.startMs,
-      answerMs,
-      endMs,
-      billableMs,
-      src: first.src,
-      dst: first.dst,
-      disposition: best.disposition,
-      cause: best.cause,
-      sipCode: best.sipCode,
-      inTrunk: inTrunk || undefined,
-      outTrunk: outTrunk || undefined,
-      pddMs: first.pddMs,
-    });
+    // prettier-ignore
+    return new CallRow(
+      first.id, first.startMs, answerMs, endMs, billableMs, first.src, first.dst, best.disposition, best.cause, best.sipCode,
+      inTrunk || undefined, outTrunk || undefined, first.pddMs, undefined,
+    );
   }
 }

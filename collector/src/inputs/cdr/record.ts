@@ -66,7 +66,7 @@ const instant = (ms: number): string => (Math.abs(ms) <= 8.64e15 ? new Date(ms).
  * generation, where dead ones keep the young strings they point to alive until a full collection;
  * that made ingest runs bimodal (half the speed, a third of the time in the garbage collector).
  */
-class CallRow implements CdrRow {
+export class CallRow implements CdrRow {
   readonly id: string;
   readonly startMs: number;
   readonly answerMs: number | undefined;

@@ -70,6 +70,8 @@ export class DayTotals {
   /** "class\ttrunk" strings made once per pair, not once per call. */
   readonly #keys = new Map<string, Map<string, string>>();
   readonly dirtyHours = new Set<number>();
+  /** The same key by the dial plan's result object, which it shares per (class, direction, trunk): one lookup by identity per call. */
+  readonly #keyOf = new Map<Classified, string>();
   /** The day and hour the last call was counted on, already marked dirty: calls come in runs on one day and hour. */
   #lastDay: { name: string; entry: DayEntry; dirty: Set<string> } | undefined;
   #lastHour: { start: number; entry: HourEntry } | undefined;
@@ -99,7 +101,11 @@ export class DayTotals {
     }
     const entry = last.entry;
     count(entry.total, call);
-    const key = this.#key(c.class, c.trunk);
+    let key = this.#keyOf.get(c);
+    if (key === undefined) {
+      if (this.#keyOf.size > 10_000) this.#keyOf.clear();
+      this.#keyOf.set(c, (key = this.#key(c.class, c.trunk)));
+    }
     count((entry.breakdown[key] ??= zeroCounters()), call);
     const slot = Math.floor(this.zone.minuteOfDay(call.startMs) / SLOT_MINUTES);
     entry.slotCalls[slot]! += 1;
