@@ -191,17 +191,6 @@ export class CsvFields {
     return b[3 * index + 1]! - start === value.length && this.#line.startsWith(value, start);
   }
 
-  /** Whether two fields hold the same text (compared in place). */
-  same(a: number, b: number): boolean {
-    if (a >= this.#count || b >= this.#count) return a >= this.#count && b >= this.#count;
-    const f = this.#bounds;
-    const length = f[3 * a + 1]! - f[3 * a]!;
-    if (f[3 * a + 2] !== f[3 * b + 2] || length !== f[3 * b + 1]! - f[3 * b]!) return false;
-    const line = this.#line;
-    for (let i = 0, x = f[3 * a]!, y = f[3 * b]!; i < length; i++) if (line.charCodeAt(x + i) !== line.charCodeAt(y + i)) return false;
-    return true;
-  }
-
   isEmpty(index: number): boolean {
     return index >= this.#count || this.#bounds[3 * index] === this.#bounds[3 * index + 1];
   }

@@ -47,7 +47,7 @@ export function parseAsteriskLine(text: string, zone: Zone, start = 0, end = tex
   const realChannel = !f.startsWith(COLUMN.channel, 'Local/');
   const uniqueid = n > COLUMN.uniqueid ? f.get(COLUMN.uniqueid) : '';
   // One string when linkedid = uniqueid (the caller's own row), not two equal ones.
-  const linkedid = n !== 21 ? '' : f.same(COLUMN.linkedid, COLUMN.uniqueid) ? uniqueid : f.get(COLUMN.linkedid);
+  const linkedid = n !== 21 ? '' : f.is(COLUMN.linkedid, uniqueid) ? uniqueid : f.get(COLUMN.linkedid);
   const callKey = linkedid || uniqueid;
   return rowOf(
     uniqueid || callKey,
