@@ -143,13 +143,22 @@ export class CdrInput implements Input {
       this.#checkpoint.write(this.#state());
     }
     const out = newReadOutput();
+    // Calls are counted as each piece of text is read (as `cdr import` does), not held for the whole
+    // batch (up to maxBatchBytes): they die young. Their points wait for the emit below.
+    const counted: Metric[] = [];
+    let calls = 0;
+    const count = () => {
+      this.#engine.add(out.calls, counted);
+      calls += out.calls.length;
+      out.calls.length = 0;
+    };
     let budget = this.config.maxBatchBytes;
     let changed = false;
     const seen = new Set<string>();
     const quarantineFile = this.#quarantine.file;
     for (const found of discover(this.config.paths, (p) => p === quarantineFile || p.startsWith(`${this.#checkpoint.file}`))) {
       seen.add(found.id);
-      const read = this.#readFile(found, out, budget);
+      const read = this.#readFile(found, out, budget, count);
       budget -= read;
       changed ||= read > 0;
     }
@@ -158,7 +167,7 @@ export class CdrInput implements Input {
       if (seen.has(id)) continue;
       const moved = findRenamed(tracked.state.path, id);
       if (moved) {
-        const read = this.#readFile(moved, out, budget);
+        const read = this.#readFile(moved, out, budget, count);
         budget -= read;
         changed ||= read > 0;
         const stillGrowing = tracked.lastSize !== moved.size;
@@ -176,13 +185,13 @@ export class CdrInput implements Input {
     const now = Date.now();
     for (const tracked of this.#files.values()) if (tracked.caughtUp) tracked.reader.closeBefore(now - this.config.legWindow, out);
     this.#firstRun = false;
-    if (!changed && out.calls.length === 0 && out.rejected.length === 0) return;
+    count();
+    if (!changed && calls === 0 && out.rejected.length === 0) return;
 
     // First in the batch: what the batch is, so a sink that sums calls can tell a batch read again after a crash.
-    const metrics: Metric[] = [this.#batchMetric(now, out.calls.length)];
-    // Calls from several files in end order: per-call point times are counted per end second.
-    out.calls.sort((a, b) => a.endMs - b.endMs);
-    this.#engine.add(out.calls, metrics);
+    // (Per-call point times come from each file's own order, see point-clock.ts: calls need no sorting across files.)
+    const metrics: Metric[] = [this.#batchMetric(now, calls)];
+    for (const m of counted) metrics.push(m);
     this.#engine.drainTotals(metrics);
     if (out.rejected.length) {
       const last = out.rejected[out.rejected.length - 1]!;
@@ -199,8 +208,8 @@ export class CdrInput implements Input {
     this.#checkpoint.write(this.#state());
   }
 
-  /** Reads new complete lines of one file into `out`; returns the bytes consumed. */
-  #readFile(found: FoundFile, out: ReadOutput, budget: number): number {
+  /** Reads new complete lines of one file into `out`, calling `count` after each piece of text; returns the bytes consumed. */
+  #readFile(found: FoundFile, out: ReadOutput, budget: number, count: () => void): number {
     let tracked = this.#files.get(found.id);
     if (tracked && found.size < tracked.state.offset) {
       this.#log.warn({ file: found.path, size: found.size, offset: tracked.state.offset }, 'CDR file truncated: reading it again from the start');
@@ -231,7 +240,15 @@ export class CdrInput implements Input {
       if (tracked.state.head.length < 2 * HEAD_BYTES) tracked.state.head = head;
       const from = tracked.state.offset;
       const reader = tracked.reader;
-      const end = readCompleteLines(fd, from, (text) => reader.feed(text, out), budget);
+      const end = readCompleteLines(
+        fd,
+        from,
+        (text) => {
+          reader.feed(text, out);
+          count();
+        },
+        budget,
+      );
       tracked.state.offset = end;
       tracked.caughtUp = end >= fstatSync(fd).size || end === from;
       return end - from;
