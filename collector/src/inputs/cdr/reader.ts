@@ -84,7 +84,10 @@ export class CdrFileReader {
       this.#stamp(out.calls, before);
     }
     else if (result.kind === 'skip') out.skipped += 1;
-    else out.rejected.push({ file: this.file, line: this.#line, reason: result.reason, text: text.slice(start, Math.min(end, start + QUARANTINE_TEXT_MAX)) });
+    else {
+      const quarantined = text.slice(start, Math.min(end, start + QUARANTINE_TEXT_MAX));
+      out.rejected.push({ file: this.file, line: this.#line, reason: result.reason, text: quarantined });
+    }
   }
 
   /** Completes calls whose last leg ended before `limitMs` (wall clock minus the leg window, or Infinity at end of input). */

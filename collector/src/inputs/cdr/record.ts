@@ -52,7 +52,8 @@ export const row = (r: CdrRow): LineResult => checked(callShape(r));
 
 /** A call that ends before it starts is rejected; otherwise the row is the line's result. */
 function checked(r: CdrRow): LineResult {
-  return r.endMs < r.startMs ? reject(`call ends before it starts: end ${instant(r.endMs)} < start ${instant(r.startMs)}`) : { kind: 'row', row: r };
+  if (r.endMs < r.startMs) return reject(`call ends before it starts: end ${instant(r.endMs)} < start ${instant(r.startMs)}`);
+  return { kind: 'row', row: r };
 }
 
 /** A time for a rejection reason; parsers bound their numbers, but a reason must never throw. */
@@ -119,7 +120,11 @@ export class CallRow implements CdrRow {
 }
 
 export const callShape = (r: CdrRow): CdrRow =>
-  new CallRow(r.id, r.startMs, r.answerMs, r.endMs, r.billableMs, r.src, r.dst, r.disposition, r.cause, r.sipCode, r.inTrunk, r.outTrunk, r.pddMs, r.legKeys);
+  // prettier-ignore
+  new CallRow(
+    r.id, r.startMs, r.answerMs, r.endMs, r.billableMs, r.src, r.dst, r.disposition,
+    r.cause, r.sipCode, r.inTrunk, r.outTrunk, r.pddMs, r.legKeys,
+  );
 
 /**
  * row() for the parsers of the formats whose files are largest (Asterisk, FreeSWITCH; neither has a SIP
@@ -139,7 +144,12 @@ export function rowOf(
   outTrunk: string | undefined,
   legKeys: readonly string[] | undefined,
 ): LineResult {
-  return checked(new CallRow(id, startMs, answerMs, endMs, billableMs, src, dst, disposition, cause, undefined, inTrunk, outTrunk, undefined, legKeys));
+  const sipCode = undefined;
+  const pddMs = undefined;
+  // prettier-ignore
+  return checked(
+    new CallRow(id, startMs, answerMs, endMs, billableMs, src, dst, disposition, cause, sipCode, inTrunk, outTrunk, pddMs, legKeys),
+  );
 }
 
 /** Q.850 causes that are the called party's doing rather than the network's. */
