@@ -36,6 +36,14 @@ interface Checkpoint {
 
 const HEAD_BYTES = 64;
 
+/** One poll's reading: the points of the calls counted, how many, whether any file moved on, and the time it was read. */
+interface BatchRead {
+  counted: Metric[];
+  calls: number;
+  changed: boolean;
+  now: number;
+}
+
 interface Tracked {
   state: FileState;
   reader: CdrFileReader;
@@ -52,7 +60,7 @@ export class CdrInput implements Input {
   readonly #log: Logger;
   readonly #checkpoint: JsonCheckpoint<Checkpoint>;
   readonly #quarantine: Quarantine;
-  readonly #engine: CdrEngine;
+  #engine: CdrEngine;
   readonly #zone: Zone;
   readonly #sourceZone: Zone;
   readonly #files = new Map<string, Tracked>();
@@ -83,7 +91,16 @@ export class CdrInput implements Input {
     const saved = this.#checkpoint.read();
     this.#firstRun = saved === undefined;
     this.milestones = new MilestoneBook(config.name, this.#zone, config.milestones, saved?.book);
-    this.#engine = new CdrEngine(
+    this.#engine = this.#restore(saved);
+    this.#rejected = saved?.rejected ?? { lines: 0, lastFile: '', lastLine: 0, lastReason: '' };
+  }
+
+  /** Counts and files as of `saved` (the last checkpoint): at start, and to undo a batch that failed partway. */
+  #restore(saved: Checkpoint | undefined): CdrEngine {
+    const config = this.config;
+    this.#files.clear();
+    for (const state of saved?.files ?? []) this.#files.set(state.id, { state, reader: this.#reader(state.path, state.reader), caughtUp: false });
+    return new CdrEngine(
       {
         source: config.name,
         zone: this.#zone,
@@ -94,8 +111,6 @@ export class CdrInput implements Input {
       },
       saved?.engine,
     );
-    this.#rejected = saved?.rejected ?? { lines: 0, lastFile: '', lastLine: 0, lastReason: '' };
-    for (const state of saved?.files ?? []) this.#files.set(state.id, { state, reader: this.#reader(state.path, state.reader), caughtUp: false });
   }
 
   async start(emit: Emit): Promise<void> {
@@ -143,6 +158,34 @@ export class CdrInput implements Input {
       this.#checkpoint.write(this.#state());
     }
     const out = newReadOutput();
+    let read: BatchRead;
+    try {
+      read = this.#readBatch(out);
+    } catch (error) {
+      // Calls of this batch are already in the day totals and the readers hold the lines they fed, but
+      // the checkpoint does not cover them: back to the checkpoint, so the next poll counts them once.
+      this.#engine = this.#restore(this.#checkpoint.read());
+      throw error;
+    }
+    const { counted, calls, changed, now } = read;
+    if (!changed && calls === 0 && out.rejected.length === 0) return;
+
+    // First in the batch: what the batch is, so a sink that sums calls can tell a batch read again after a crash.
+    // (Per-call point times come from each file's own order, see point-clock.ts: calls need no sorting across files.)
+    const metrics: Metric[] = [this.#batchMetric(now, calls)];
+    for (const m of counted) metrics.push(m);
+    this.#engine.drainTotals(metrics);
+    if (out.rejected.length) metrics.push(this.#rejectedMetric(now));
+    this.#emit?.(metrics);
+    this.#unflushed = true;
+    await this.#flush();
+    this.#unflushed = false;
+    this.#engine.prune(now);
+    this.#checkpoint.write(this.#state());
+  }
+
+  /** Reads what is new into the engine's counts and quarantines rejected lines; throws with the batch half-counted (see #poll). */
+  #readBatch(out: ReadOutput): BatchRead {
     // Calls are counted as each piece of text is read (as `cdr import` does), not held for the whole
     // batch (up to maxBatchBytes): they die young. Their points wait for the emit below.
     const counted: Metric[] = [];
@@ -184,28 +227,15 @@ export class CdrInput implements Input {
     this.#backlog = budget <= 0;
     const now = Date.now();
     for (const tracked of this.#files.values()) if (tracked.caughtUp) tracked.reader.closeBefore(now - this.config.legWindow, out);
-    this.#firstRun = false;
     count();
-    if (!changed && calls === 0 && out.rejected.length === 0) return;
-
-    // First in the batch: what the batch is, so a sink that sums calls can tell a batch read again after a crash.
-    // (Per-call point times come from each file's own order, see point-clock.ts: calls need no sorting across files.)
-    const metrics: Metric[] = [this.#batchMetric(now, calls)];
-    for (const m of counted) metrics.push(m);
-    this.#engine.drainTotals(metrics);
     if (out.rejected.length) {
       const last = out.rejected[out.rejected.length - 1]!;
-      this.#rejected = { lines: this.#rejected.lines + out.rejected.length, lastFile: last.file, lastLine: last.line, lastReason: last.reason };
       this.#quarantine.write(out.rejected);
+      this.#rejected = { lines: this.#rejected.lines + out.rejected.length, lastFile: last.file, lastLine: last.line, lastReason: last.reason };
       this.#log.warn({ code: 'CALLBOARD_CDR_REJECTED', count: out.rejected.length, file: last.file, line: last.line, reason: last.reason }, 'CDR lines rejected (quarantined)');
-      metrics.push(this.#rejectedMetric(now));
     }
-    this.#emit?.(metrics);
-    this.#unflushed = true;
-    await this.#flush();
-    this.#unflushed = false;
-    this.#engine.prune(now);
-    this.#checkpoint.write(this.#state());
+    this.#firstRun = false;
+    return { counted, calls, changed, now };
   }
 
   /** Reads new complete lines of one file into `out`, calling `count` after each piece of text; returns the bytes consumed. */
@@ -248,6 +278,7 @@ export class CdrInput implements Input {
           count();
         },
         budget,
+        (line) => reader.skipLongLine(line, out),
       );
       tracked.state.offset = end;
       tracked.caughtUp = end >= fstatSync(fd).size || end === from;

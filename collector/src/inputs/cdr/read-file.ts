@@ -9,16 +9,29 @@ const MIN_CHUNK_BYTES = 64 * 1024;
  */
 const PIECE_BYTES = 64 * 1024;
 
+/** A line that does not fit in one read chunk: its first bytes, its length and the limit it broke. */
+export interface LongLine {
+  head: string;
+  bytes: number;
+  limit: number;
+}
+
+/** Bytes of an over-long line kept for the report (the file and line number find the rest). */
+const LONG_LINE_HEAD_BYTES = 2000;
+
 /**
  * Reads a file from `offset` in chunks, handing over text that ends on a line break; bytes after
  * the last "\n" (a line still being written) are left unread. Returns the offset after the last
  * complete line. Splitting on the 0x0A byte is safe in UTF-8: it never occurs inside a character.
+ * A line longer than a chunk goes to `onLongLine` in its place among the pieces (and is skipped),
+ * once its line break is in; without `onLongLine` it throws.
  */
 export function readCompleteLines(
   fd: number,
   offset: number,
   onText: (text: string, endOffset: number) => void,
   maxBytes = Infinity,
+  onLongLine?: (line: LongLine, endOffset: number) => void,
 ): number {
   const size = fstatSync(fd).size;
   // A batch limit smaller than the chunk size shrinks the chunks (a line must still fit in one).
@@ -26,18 +39,39 @@ export function readCompleteLines(
   const buffer = Buffer.allocUnsafe(chunkBytes);
   let position = offset;
   let carry = 0; // bytes of a partial line kept at the start of buffer
-  while (position + carry < size && position - offset < maxBytes) {
+  let long: { start: number; head: string } | undefined; // an over-long line being skipped (buffer holds its continuation)
+  // Skipping goes past the batch limit: the line would otherwise start every batch again, for ever.
+  while (position + carry < size && (long || position - offset < maxBytes)) {
     const want = Math.min(chunkBytes - carry, size - position - carry);
     const got = readSync(fd, buffer, carry, want, position + carry);
     if (got <= 0) break;
     const filled = carry + got;
+    let from = 0;
+    if (long) {
+      const lineEnd = buffer.indexOf(10);
+      if (lineEnd < 0 || lineEnd >= filled) {
+        position += filled;
+        carry = 0;
+        continue;
+      }
+      position += lineEnd + 1;
+      from = lineEnd + 1;
+      onLongLine!({ head: long.head, bytes: position - long.start, limit: chunkBytes }, position);
+      long = undefined;
+    }
     const lastBreak = buffer.lastIndexOf(10, filled - 1);
-    if (lastBreak < 0) {
-      if (filled === chunkBytes) throw new Error(`a line longer than ${chunkBytes} bytes at byte ${position}`);
-      carry = filled;
+    if (lastBreak < from) {
+      if (filled - from === chunkBytes) {
+        if (!onLongLine) throw new Error(`a line longer than ${chunkBytes} bytes at byte ${position}`);
+        long = { start: position, head: buffer.toString('utf8', 0, LONG_LINE_HEAD_BYTES) };
+        position += filled;
+        carry = 0;
+        continue;
+      }
+      buffer.copy(buffer, 0, from, filled);
+      carry = filled - from;
       continue;
     }
-    let from = 0;
     while (from <= lastBreak) {
       let to = lastBreak + 1;
       if (to - from > PIECE_BYTES) {
@@ -52,5 +86,6 @@ export function readCompleteLines(
     buffer.copy(buffer, 0, lastBreak + 1, filled);
     carry = filled - lastBreak - 1;
   }
-  return position;
+  // An over-long line whose break is not written yet: read again from its start next time.
+  return long ? long.start : position;
 }

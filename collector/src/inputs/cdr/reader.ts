@@ -1,6 +1,7 @@
 import { CallAssembler, type AssemblerState } from './assemble.js';
 import { LineParser, type ParserOptions, type ParserState } from './formats/index.js';
 import { PointClock, type PointClockState } from './point-clock.js';
+import type { LongLine } from './read-file.js';
 import type { CallRecord } from './record.js';
 
 export interface RejectedLine {
@@ -73,6 +74,12 @@ export class CdrFileReader {
       if (end > from) this.#parseLine(text, from, end, out);
       from = to + 1;
     }
+  }
+
+  /** A line too long to read (read-file.ts skips it): it takes its line number and goes to quarantine, ingest goes on. */
+  skipLongLine(line: LongLine, out: ReadOutput): void {
+    this.#line += 1;
+    out.rejected.push({ file: this.file, line: this.#line, reason: `line longer than ${line.limit} bytes`, text: line.head.slice(0, QUARANTINE_TEXT_MAX) });
   }
 
   /** The line text[start, end): parsed in place, cut out only when it goes to quarantine. */
