@@ -75,6 +75,10 @@ describe('config', () => {
 
   it('formats paths the YAML way', () => {
     expect(formatPath(['inputs', 0, 'evapi', 'port'])).toBe('inputs[0].evapi.port');
+    expect(formatPath(['inputs', 0, 'credentials', 'noc-v3'])).toBe('inputs[0].credentials.noc-v3');
+    // Found by the config fuzzer: a key such as ": x" or "" must not read as a bare or empty path.
+    expect(formatPath([': VRi%I'])).toBe('[": VRi%I"]');
+    expect(formatPath(['api', ''])).toBe('api[""]');
   });
 
   it('accepts every example config shipped in collector/examples', () => {

@@ -86,9 +86,17 @@ export const configSchema = z.strictObject({
 
 export type CallboardConfig = Omit<z.output<typeof configSchema>, 'inputs'> & { inputs: InputConfig[] };
 
+/** A key a person can read as it stands (`noc-v3`, `pbx1`); any other (empty, spaces, `: `…) is quoted so the path stays unambiguous. */
+const PLAIN_KEY = /^[\w$-]+$/;
+
 /** `inputs[0].url` style, the path a person would type to find the value in the YAML. */
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+  return path.reduce<string>((out, key) => {
+    if (typeof key === 'number') return `${out}[${key}]`;
+    const name = String(key);
+    if (!PLAIN_KEY.test(name)) return `${out}[${JSON.stringify(name)}]`;
+    return out ? `${out}.${name}` : name;
+  }, '');
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string[] {
