@@ -157,6 +157,8 @@ export class CdrInput implements Input {
       this.#unflushed = false;
       this.#checkpoint.write(this.#state());
     }
+    // As of the checkpoint: the batch's calls are counted into the engine while it is read.
+    const callsBefore = this.#engine.counted;
     const out = newReadOutput();
     let read: BatchRead;
     try {
@@ -172,7 +174,7 @@ export class CdrInput implements Input {
 
     // First in the batch: what the batch is, so a sink that sums calls can tell a batch read again after a crash.
     // (Per-call point times come from each file's own order, see point-clock.ts: calls need no sorting across files.)
-    const metrics: Metric[] = [this.#batchMetric(now, calls)];
+    const metrics: Metric[] = [this.#batchMetric(now, callsBefore, calls)];
     for (const m of counted) metrics.push(m);
     this.#engine.drainTotals(metrics);
     if (out.rejected.length) metrics.push(this.#rejectedMetric(now));
@@ -317,8 +319,8 @@ export class CdrInput implements Input {
     return this.#files.size % FILE_SLOTS;
   }
 
-  #batchMetric(time: number, calls: number): Metric {
-    return { measurement: cdrBatch.measurement, tags: { source: this.name }, time, fields: { calls_before: this.#engine.counted, calls }, destination: 'storage' };
+  #batchMetric(time: number, callsBefore: number, calls: number): Metric {
+    return { measurement: cdrBatch.measurement, tags: { source: this.name }, time, fields: { calls_before: callsBefore, calls }, destination: 'storage' };
   }
 
   #rejectedMetric(time: number): Metric {
