@@ -64,9 +64,11 @@ describe('CDR volume and calendar', () => {
     const sim = callboardJson<SimJson>('sim', 'cdr', '--calls-per-day', '20000', '--start', '2026-11-10', '--out', out, '--json');
     const onTerminal = (args: string) =>
       execFileSync('script', ['-qec', `${process.execPath} --import tsx ${ENTRY} cdr import ${args} ${sim.files[0]}`, '/dev/null'], { cwd: ROOT, encoding: 'utf8' });
-    expect(onTerminal('')).toMatch(/\[#+\.*\]\s+\d+%/);
+    // The first redraw may come before a thirtieth of the file is read (an empty bar at 2 %): any bar counts.
+    const bar = /\[#*\.*\]\s+\d+%/;
+    expect(onTerminal('')).toMatch(bar);
     const json = onTerminal('--json');
-    expect(json).not.toMatch(/\[#+/);
+    expect(json).not.toMatch(bar);
     expect(JSON.parse(json.trim()).days[0].calls).toBe(20_000);
     // Not a terminal (a pipe): no bar either.
     expect(callboard('cdr', 'import', sim.files[0]!).stderr).toBe('');
