@@ -155,28 +155,7 @@ describe('SNMPv3 in the simulator', () => {
   });
 
   it("Net-SNMP's snmpget -v3 -l authPriv reads it, the context choosing the recording", async () => {
-    const get = (context: string) =>
-      run('snmpget', [
-        '-v3',
-        '-l',
-        'authPriv',
-        '-u',
-        'noc',
-        '-a',
-        'SHA-256',
-        '-A',
-        'noc-auth-pass',
-        '-x',
-        'AES',
-        '-X',
-        'noc-priv-pass',
-        '-n',
-        context,
-        '-Ov',
-        '-Oq',
-        `127.0.0.1:${sim.port}`,
-        '1.3.6.1.2.1.1.2.0',
-      ]);
+    const get = (context: string) => snmpgetV3(context, 'noc-priv-pass', ['-Ov', '-Oq'], '1.3.6.1.2.1.1.2.0');
     expect((await get(RECORDING)).stdout.trim()).toBe('iso.3.6.1.4.1.9.1.634');
     expect((await get('librenms_linux_opensips')).stdout.trim()).toBe('iso.3.6.1.4.1.8072.3.2.10');
   });
@@ -200,33 +179,15 @@ describe('SNMPv3 in the simulator', () => {
     ]);
     expect(wrongAuth.code).toBe(1);
     expect(wrongAuth.stderr).toMatch(/Wrong Digest/);
-    await expect(
-      run('snmpget', [
-        '-v3',
-        '-l',
-        'authPriv',
-        '-u',
-        'noc',
-        '-a',
-        'SHA-256',
-        '-A',
-        'noc-auth-pass',
-        '-x',
-        'AES',
-        '-X',
-        'not-the-priv-key',
-        '-n',
-        RECORDING,
-        '-t',
-        '1',
-        '-r',
-        '0',
-        `127.0.0.1:${sim.port}`,
-        '1.3.6.1.2.1.1.5.0',
-      ]),
-    ).rejects.toThrow(/Decryption error/);
+    await expect(snmpgetV3(RECORDING, 'not-the-priv-key', ['-t', '1', '-r', '0'], '1.3.6.1.2.1.1.5.0')).rejects.toThrow(/Decryption error/);
     const stats = JSON.parse(/SNMPv3 usmStats (.*)/.exec(await sim.stop())![1]!) as Record<string, number>;
     expect(stats.wrongDigests).toBe(1);
     expect(stats.decryptionErrors).toBe(1);
   });
 });
+
+/** Net-SNMP's snmpget as the simulator's v3 user `noc` (SHA-256/AES), with the given privacy key and context. */
+function snmpgetV3(context: string, privKey: string, options: string[], oid: string) {
+  const user = ['-v3', '-l', 'authPriv', '-u', 'noc', '-a', 'SHA-256', '-A', 'noc-auth-pass', '-x', 'AES', '-X', privKey];
+  return run('snmpget', [...user, '-n', context, ...options, `127.0.0.1:${sim.port}`, oid]);
+}
