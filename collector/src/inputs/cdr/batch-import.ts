@@ -7,7 +7,7 @@ import type { KamailioLayout } from './formats/kamailio.js';
 import type { Mapping } from './formats/mapped.js';
 import { FILE_SLOTS } from './point-clock.js';
 import { readCompleteLines } from './read-file.js';
-import { CdrFileReader, newReadOutput, type RejectedLine } from './reader.js';
+import { CdrFileReader, newReadOutput, type ReadOutput, type RejectedLine } from './reader.js';
 import { kpis } from './totals.js';
 import { Zone } from './zone.js';
 
@@ -79,7 +79,7 @@ export async function importCdrFiles(files: readonly string[], options: ImportOp
       if (final) reader.closeBefore(LEGS_ALL_IN, out);
       return out;
     };
-    const account = (out: ReturnType<typeof newReadOutput>) => {
+    const account = (out: ReadOutput) => {
       summary.calls += out.calls.length;
       summary.rejected += out.rejected.length;
       summary.skipped += out.skipped;
@@ -91,12 +91,20 @@ export async function importCdrFiles(files: readonly string[], options: ImportOp
     const fd = openSync(file, 'r');
     let consumed: number;
     try {
-      consumed = readCompleteLines(fd, 0, (text, end) => {
+      const piece = (read: (out: ReadOutput) => void, end: number) => {
         const out = newReadOutput();
-        reader.feed(text, out);
+        read(out);
         account(out);
         options.onProgress?.(bytesBefore + end, bytesTotal);
-      });
+      };
+      consumed = readCompleteLines(
+        fd,
+        0,
+        (text, end) => piece((out) => reader.feed(text, out), end),
+        Infinity,
+        // A line too long to read is rejected with its line number, like any bad line; the rest of the file is read.
+        (line, end) => piece((out) => reader.skipLongLine(line, out), end),
+      );
       // A last line without a line break is complete once the file is closed: read it too.
       const tail = sizes[i]! - consumed;
       if (tail > 0) {
