@@ -49,7 +49,25 @@ describe('config', () => {
 
   it('rejects duplicate input names', () => {
     const input = { type: 'kamailio', name: 'ss1', url: 'http://h/RPC' };
-    expect(problems({ inputs: [input, input] })).toEqual(['inputs[1].name: duplicate input name "ss1"']);
+    expect(problems({ inputs: [input, input] })).toEqual(['inputs[1].name: duplicate input name "ss1" (also inputs[0].name)']);
+    // A CDR input named like a softswitch would make its trunk group members "ss1/<trunk>" ambiguous: the same check.
+    expect(problems({ inputs: [input, { type: 'cdr', name: 'ss1', paths: ['/var/log/kamailio/acc_cdrs.log'] }] })).toEqual([
+      'inputs[1].name: duplicate input name "ss1" (also inputs[0].name)',
+    ]);
+  });
+
+  it('rejects a CDR input named like an SNMP device: trunk group members "<name>/<span>" would be ambiguous', () => {
+    const snmp = { type: 'snmp', name: 'routers', credentials: { default: { community: { env: 'CALLBOARD_TEST_COMMUNITY' } } } };
+    process.env.CALLBOARD_TEST_COMMUNITY = 'community-for-config-test';
+    const targets = [
+      { device: 'gw-core-1', address: '127.0.0.1:1161' },
+      { device: 'gw-tdm-1', address: '127.0.0.1:1162' },
+    ];
+    const cdr = (name: string) => ({ type: 'cdr', name, paths: ['/var/log/asterisk/cdr-csv/Master.csv'] });
+    expect(problems({ inputs: [cdr('gw-tdm-1'), { ...snmp, targets }, cdr('pbx1')] })).toEqual([
+      'inputs[0].name: "gw-tdm-1" is also inputs[1].targets[1].device: trunk group members "gw-tdm-1/…" would be ambiguous',
+    ]);
+    expect(problems({ inputs: [{ ...snmp, targets }, cdr('pbx1')] })).toEqual([]);
   });
 
   it('takes secrets only from the environment or a file, and never prints them', () => {

@@ -32,8 +32,8 @@ function isTimeZone(zone: string): boolean {
  * top level, so that one run reports the errors of the inputs and of the rest together.
  */
 function parseInputs(entries: readonly { type?: string }[], addIssue: (path: PropertyKey[], message: string) => void): InputConfig[] {
-  const parsed: InputConfig[] = [];
-  const names = new Set<string>();
+  const parsed: { index: number; config: InputConfig }[] = [];
+  const nameAt = new Map<string, number>();
   entries.forEach((entry, index) => {
     if (entry.type === undefined) return; // already reported by the top-level schema
     const plugin = findInputPlugin(entry.type);
@@ -48,11 +48,40 @@ function parseInputs(entries: readonly { type?: string }[], addIssue: (path: Pro
       return;
     }
     const config = result.data as InputConfig;
-    if (names.has(config.name)) addIssue([index, 'name'], `duplicate input name "${config.name}"`);
-    names.add(config.name);
-    parsed.push(config);
+    const first = nameAt.get(config.name);
+    if (first !== undefined)
+      addIssue([index, 'name'], `duplicate input name "${config.name}" (also ${formatPath(['inputs', first, 'name'])})`);
+    else nameAt.set(config.name, index);
+    parsed.push({ index, config });
   });
-  return parsed;
+  cdrNamesAlsoDevices(parsed, addIssue);
+  return parsed.map(({ config }) => config);
+}
+
+/**
+ * A trunk group member "<prefix>/<trunk>" whose prefix is a CDR input counts traffic only, never up/down
+ * (traffic/trunk-groups.ts): a CDR input named like an SNMP device would make that device's spans
+ * CDR trunks. (A CDR input named like another input is already a duplicate input name.)
+ */
+function cdrNamesAlsoDevices(
+  inputs: readonly { index: number; config: InputConfig }[],
+  addIssue: (path: PropertyKey[], message: string) => void,
+): void {
+  const deviceAt = new Map<string, PropertyKey[]>();
+  for (const { index, config } of inputs) {
+    if (config.type !== 'snmp') continue;
+    config.targets.forEach((target, j) => {
+      if (!deviceAt.has(target.device)) deviceAt.set(target.device, ['inputs', index, 'targets', j, 'device']);
+    });
+  }
+  for (const { index, config } of inputs) {
+    const device = config.type === 'cdr' ? deviceAt.get(config.name) : undefined;
+    if (device)
+      addIssue(
+        [index, 'name'],
+        `"${config.name}" is also ${formatPath(device)}: trunk group members "${config.name}/…" would be ambiguous`,
+      );
+  }
 }
 
 export const configSchema = z.strictObject({
