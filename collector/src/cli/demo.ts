@@ -51,7 +51,12 @@ export function registerDemoCommand(program: Command): void {
     )
     .option('--snmprec <dir>', 'folder of the .snmprec recordings (default: ../shared/fixtures/snmprec beside the clone)')
     .option('--cdr-calls-per-day <n>', 'simulated CDR calls per day', wholeNumber('--cdr-calls-per-day', 1, 1_000_000), 20_000)
-    .option('--cdr-days <n>', 'days of CDR history written at start', wholeNumber('--cdr-days', 0, 60), 30)
+    .option(
+      '--cdr-days <n>',
+      'days of CDR history written at the first start (a restart with the same --dir resumes the file)',
+      wholeNumber('--cdr-days', 0, 60),
+      30,
+    )
     .option('--timezone <zone>', "the carrier's day (daily totals, milestones)", 'America/New_York')
     .addHelpText(
       'after',

@@ -2,18 +2,20 @@
 // the last N days (written at once) and then grows the way a PBX's does, each call appended once it
 // has ended. One growing file, as on a real PBX, keeps every call's per-call point distinct (the
 // cdr input tells calls of one second apart by a per-file counter, for up to 8 files at once).
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// A restart resumes the file where it stopped, so the cdr input's checkpoint of it stays good.
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { JsonCheckpoint } from '../lib/checkpoint.js';
 import { simulateDay, totalsOf, type SimCall, type SimDayTotals } from '../inputs/cdr/sim/generate.js';
 import { Random } from '../inputs/cdr/sim/random.js';
 import { writeDay } from '../inputs/cdr/sim/writers.js';
 import { Zone } from '../inputs/cdr/zone.js';
 
 export interface CdrFeedOptions {
-  /** The feed's own folder; its Master.csv is rewritten on every start. */
+  /** The feed's own folder: its Master.csv and what the feed has written of it (feed-state.json). */
   dir: string;
   callsPerDay: number;
-  /** Whole days before today written at start. */
+  /** Whole days before today the file holds at least (written at the first start, or after a gap). */
   historyDays: number;
   timezone: string;
   meanHoldingSeconds?: number;
@@ -23,83 +25,120 @@ export interface CdrFeedOptions {
 
 export interface CdrFeed {
   file: string;
-  /** Totals of the whole days written at start, oldest first. */
+  /** True when the file was written anew at this start (anything that read the old one must start over). */
+  rewritten: boolean;
+  /** Totals of the whole days in the file, oldest first. */
   history: SimDayTotals[];
-  /** Calls of today appended so far. */
+  /** Calls of today in the file so far. */
   appended(): number;
   stop(): void;
 }
 
-/** The same day always gets the same calls, so a restarted demo rewrites identical history. */
+/** What the file holds: whole days up to `day`, and the first `written` calls of `day` (by end time). */
+interface FeedState {
+  version: 1;
+  simulation: { callsPerDay: number; timezone: string; meanHoldingSeconds: number };
+  /** The file's size after the last append: any other size means it was changed behind the feed's back. */
+  bytes: number;
+  day: string;
+  written: number;
+  history: SimDayTotals[];
+}
+
+/** The same day always gets the same calls, so a restarted demo can append the rest of a day it began. */
 function daySeed(day: string): number {
   return Number(day.replaceAll('-', '')) % 2_147_483_647;
+}
+
+function sizeOf(file: string): number | undefined {
+  try {
+    return statSync(file).size;
+  } catch {
+    return undefined;
+  }
 }
 
 export function startCdrFeed(options: CdrFeedOptions): CdrFeed {
   const zone = new Zone(options.timezone);
   mkdirSync(options.dir, { recursive: true });
   const file = join(options.dir, 'Master.csv');
+  const checkpoint = new JsonCheckpoint<FeedState>(join(options.dir, 'feed-state.json'));
   const scratch = mkdtempSync(join(options.dir, '.chunk-'));
-  const simulate = (day: string): SimCall[] =>
-    simulateDay(
-      day,
-      {
-        callsPerDay: options.callsPerDay,
-        days: 1,
-        startDay: day,
-        timezone: options.timezone,
-        seed: daySeed(day),
-        meanHoldingSeconds: options.meanHoldingSeconds ?? 150,
-      },
-      new Random(daySeed(day)),
-      daySeed(day) * 10,
-    );
-  /** Writes calls as the simulator's Asterisk writer does, appended to the one growing file. */
-  const append = (day: string, calls: readonly SimCall[], truncate = false) => {
-    if (calls.length === 0 && !truncate) return;
-    const [chunk] = writeDay(scratch, day, calls, 'asterisk', zone);
-    const text = calls.length ? readFileSync(chunk!) : Buffer.alloc(0);
-    rmSync(chunk!, { force: true });
-    if (truncate) appendFileSync(file, '', { flag: 'w' });
-    appendFileSync(file, text);
+  const simulation = {
+    callsPerDay: options.callsPerDay,
+    timezone: options.timezone,
+    meanHoldingSeconds: options.meanHoldingSeconds ?? 150,
   };
+  /** A day's calls in the order they are appended: by end time. */
+  const simulate = (day: string): SimCall[] =>
+    simulateDay(day, { ...simulation, days: 1, startDay: day, seed: daySeed(day) }, new Random(daySeed(day)), daySeed(day) * 10).sort(
+      (a, b) => a.endMs - b.endMs,
+    );
 
   const today = zone.dayOf(Date.now());
-  const history: SimDayTotals[] = [];
-  append(today, [], true);
-  for (let back = options.historyDays; back >= 1; back--) {
-    const day = Zone.addDays(today, -back);
-    const calls = simulate(day);
-    append(day, calls);
-    history.push(totalsOf(day, calls));
+  const firstDay = Zone.addDays(today, -options.historyDays);
+  let saved: FeedState | undefined;
+  try {
+    saved = checkpoint.read();
+  } catch {
+    saved = undefined; // unreadable: written anew
   }
+  const resumable =
+    saved?.version === 1 &&
+    JSON.stringify(saved.simulation) === JSON.stringify(simulation) &&
+    sizeOf(file) === saved.bytes &&
+    saved.day <= today;
+  const state: FeedState = resumable ? saved! : { version: 1, simulation, bytes: 0, day: firstDay, written: 0, history: [] };
+  if (!resumable) appendFileSync(file, '', { flag: 'w' });
 
-  let day = today;
-  let pending = simulate(day).sort((a, b) => a.endMs - b.endMs);
-  let appended = 0;
+  /** Appends calls as the simulator's Asterisk writer writes them, then records how far the file goes. */
+  const append = (calls: readonly SimCall[]) => {
+    if (calls.length > 0) {
+      const [chunk] = writeDay(scratch, state.day, calls, 'asterisk', zone);
+      const text = readFileSync(chunk!);
+      rmSync(chunk!, { force: true });
+      appendFileSync(file, text);
+      state.bytes += text.length;
+      state.written += calls.length;
+    }
+    checkpoint.write(state);
+  };
+  /** The day is all in the file: the next one begins (not before the history window). */
+  const nextDay = (calls: readonly SimCall[]) => {
+    state.history.push(totalsOf(state.day, calls));
+    const next = Zone.addDays(state.day, 1);
+    state.day = next < firstDay ? firstDay : next;
+    state.written = 0;
+  };
+
+  // Whole days up to yesterday: what the last run left of its day, the days since, or the history.
+  while (state.day < today) {
+    const calls = simulate(state.day);
+    append(calls.slice(state.written));
+    nextDay(calls);
+  }
+  checkpoint.write(state);
+
+  let dayCalls = simulate(state.day);
   const tick = () => {
     const now = Date.now();
-    const ended = pending.findIndex((c) => c.endMs > now);
-    const due = ended === -1 ? pending.length : ended;
-    if (due > 0) {
-      append(day, pending.slice(0, due));
-      appended += due;
-      pending = pending.slice(due);
-    }
+    let due = state.written;
+    while (due < dayCalls.length && dayCalls[due]!.endMs <= now) due++;
+    if (due > state.written) append(dayCalls.slice(state.written, due));
     // Calls of a day can end after its midnight; the next day starts once they are all written.
-    const current = zone.dayOf(now);
-    if (pending.length === 0 && current !== day) {
-      day = current;
-      appended = 0;
-      pending = simulate(day).sort((a, b) => a.endMs - b.endMs);
+    if (state.written === dayCalls.length && zone.dayOf(now) !== state.day) {
+      nextDay(dayCalls);
+      dayCalls = simulate(state.day);
+      checkpoint.write(state);
     }
   };
   tick();
   const timer = setInterval(tick, options.tickMs ?? 1000);
   return {
     file,
-    history,
-    appended: () => appended,
+    rewritten: !resumable,
+    history: state.history,
+    appended: () => state.written,
     stop() {
       clearInterval(timer);
       rmSync(scratch, { recursive: true, force: true });

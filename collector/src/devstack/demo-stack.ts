@@ -113,13 +113,15 @@ export async function startDemoStack(o: DemoStackOptions): Promise<DemoStack> {
 
     say(`CDR traffic (${o.cdrHistoryDays} days of history, ${o.cdrCallsPerDay} calls a day) …`);
     const cdrDir = join(o.dir, 'cdr');
-    // The feed rewrites its file on every start, so the input's checkpoint of the old one must go too.
-    rmSync(join(o.dir, 'state', `cdr-${DEMO_CDR_SOURCE}.json`), { force: true });
-    // The traffic profile counts each CDR once against that checkpoint (a batch read again after a crash is
-    // recognised); with the checkpoint gone the whole file is read again, so the profile's counts of it go too.
-    rmSync(join(o.dir, 'state', 'traffic-profile.json'), { force: true });
     const cdr = startCdrFeed({ dir: cdrDir, callsPerDay: o.cdrCallsPerDay, historyDays: o.cdrHistoryDays, timezone: o.timezone });
     started.add(() => cdr.stop());
+    if (cdr.rewritten) {
+      // The feed resumes its file from one start to the next; written anew, the input's checkpoint of the old one must go.
+      rmSync(join(o.dir, 'state', `cdr-${DEMO_CDR_SOURCE}.json`), { force: true });
+      // The traffic profile counts each CDR once against that checkpoint (a batch read again after a crash is
+      // recognised); with the checkpoint gone the whole file is read again, so the profile's counts of it go too.
+      rmSync(join(o.dir, 'state', 'traffic-profile.json'), { force: true });
+    }
 
     const token = process.env.CALLBOARD_API_TOKEN ?? randomBytes(18).toString('base64url');
     process.env.CALLBOARD_API_TOKEN = token;
