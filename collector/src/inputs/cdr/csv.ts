@@ -57,6 +57,8 @@ export class CsvFields {
   /** Per field: start, end (exclusive), 1 if it needs "" → " unescaping. */
   #bounds = new Int32Array(3 * 256);
   readonly #interned = new Map<number, string>();
+  /** The last peer interned per (length, last character): see #intern. */
+  readonly #recent = new Map<number, string>();
 
   get count(): number {
     return this.#count;
@@ -161,6 +163,18 @@ export class CsvFields {
    * string seen before is already hashed for the dial plan's trunk set and tag maps. Bounded.
    */
   #intern(start: number, end: number): string {
+    const line = this.#line;
+    // Most lines name a peer seen a moment ago: one comparison against the last peer of the same length and last character.
+    const quick = ((end - start) << 8) | (line.charCodeAt(end - 1) & 0xff);
+    const recent = this.#recent.get(quick);
+    if (recent !== undefined && line.startsWith(recent, start)) return recent;
+    const found = this.#internHashed(start, end);
+    if (this.#recent.size >= 256) this.#recent.clear();
+    this.#recent.set(quick, found);
+    return found;
+  }
+
+  #internHashed(start: number, end: number): string {
     const line = this.#line;
     let hash = end - start;
     for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + line.charCodeAt(i)) | 0;

@@ -46,6 +46,8 @@ export class PointClock {
         return;
       }
       this.#settle();
+      // Seconds out of the window are never looked up again: a day's file would otherwise keep 86,400 of them.
+      if (this.#used.size > 2 * WINDOW_S) this.#forgetBefore(this.#newest - WINDOW_S);
       this.#second = second;
       this.#count = n ?? 0;
     }
@@ -55,8 +57,12 @@ export class PointClock {
 
   state(): PointClockState {
     this.#settle();
-    for (const second of this.#used.keys()) if (second < this.#newest - WINDOW_S) this.#used.delete(second);
+    this.#forgetBefore(this.#newest - WINDOW_S);
     return { fileSlot: this.fileSlot, used: Object.fromEntries(this.#used) };
+  }
+
+  #forgetBefore(second: number): void {
+    for (const known of this.#used.keys()) if (known < second) this.#used.delete(known);
   }
 
   /** Writes the current second's count back to the map. */
