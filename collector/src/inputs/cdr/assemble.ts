@@ -134,6 +134,13 @@ export class CallAssembler {
     }
     call.add(r);
     if (r.endMs > call.lastEndMs) call.lastEndMs = r.endMs;
+    // A FreeSWITCH B-leg names both legs: its keys array serves the call as it is (no copy with one more key).
+    const known = call.keys;
+    if (known.length < keys.length && includesAll(keys, known)) {
+      call.keys = keys;
+      for (const k of keys) if (!known.includes(k)) this.#byKey.set(k, call);
+      return;
+    }
     // Every key in call.keys maps to the call already: only the row's new keys are added.
     for (const k of keys) {
       if (call.keys.includes(k)) continue;
@@ -173,4 +180,9 @@ export class CallAssembler {
       inTrunk || undefined, outTrunk || undefined, first.pddMs, undefined,
     );
   }
+}
+
+function includesAll(keys: readonly string[], some: readonly string[]): boolean {
+  for (const k of some) if (!keys.includes(k)) return false;
+  return true;
 }

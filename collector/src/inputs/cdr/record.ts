@@ -48,10 +48,10 @@ export const skip = (why: string): LineResult => ({ kind: 'skip', why });
  * columns shifted), whatever the format: its duration would be negative and its day wrong.
  * Checked here, once for every parser, with one comparison per line.
  */
-export const row = (r: CdrRow): LineResult => checked(callShape(r));
+export const row = (r: CdrRow): LineResult => checkedRow(callShape(r));
 
-/** A call that ends before it starts is rejected; otherwise the row is the line's result. */
-function checked(r: CdrRow): LineResult {
+/** A call that ends before it starts is rejected; otherwise the row is the line's result (for parsers that build a CallRow themselves). */
+export function checkedRow(r: CdrRow): LineResult {
   if (r.endMs < r.startMs) return reject(`call ends before it starts: end ${instant(r.endMs)} < start ${instant(r.startMs)}`);
   return { kind: 'row', row: r };
 }
@@ -147,7 +147,7 @@ export function rowOf(
   const sipCode = undefined;
   const pddMs = undefined;
   // prettier-ignore
-  return checked(
+  return checkedRow(
     new CallRow(id, startMs, answerMs, endMs, billableMs, src, dst, disposition, cause, sipCode, inTrunk, outTrunk, pddMs, legKeys),
   );
 }

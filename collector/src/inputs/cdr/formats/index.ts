@@ -69,7 +69,7 @@ export class LineParser {
       case 'freeswitch':
         return parseFreeswitchLine(text, zone, start, end);
       case 'kamailio':
-        return parseKamailioLine(cut(text, start, end), zone, this.options.kamailio ?? DEFAULT_KAMAILIO_LAYOUT);
+        return parseKamailioLine(text, zone, this.options.kamailio ?? DEFAULT_KAMAILIO_LAYOUT, start, end);
       case 'cucm':
         return this.#cucm!.parse(cut(text, start, end));
       case 'csv':

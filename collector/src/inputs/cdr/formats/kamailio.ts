@@ -1,4 +1,4 @@
-import { dispositionFromSip, q850FromSip, reject, row, skip, type CdrRow, type LineResult } from '../record.js';
+import { CallRow, checkedRow, dispositionFromSip, q850FromSip, reject, row, skip, type CdrRow, type LineResult } from '../record.js';
 import type { Zone } from '../zone.js';
 import { nonNegativeInt, nonNegativeIntAt, secondsToMs, secondsToMsAt, timestamp, timestampAt } from './fields.js';
 
@@ -23,20 +23,21 @@ export const DEFAULT_KAMAILIO_LAYOUT: KamailioLayout = { cdrExtra: ['src_user', 
 /** Where each "|"-separated field of the current line starts and ends (read in place, cut out only when kept). */
 let bounds = new Int32Array(2 * 16);
 
-/** Splits a flatstore line into `bounds`; returns the field count. */
-function splitBars(line: string): number {
+/** Splits the flatstore line text[start, end) into `bounds`; returns the field count. */
+function splitBars(line: string, start: number, end: number): number {
   let count = 0;
-  let from = 0;
+  let from = start;
   for (;;) {
-    const bar = line.indexOf('|', from);
-    const end = bar < 0 ? line.length : bar;
+    let bar = line.indexOf('|', from);
+    if (bar >= end) bar = -1;
+    const fieldEnd = bar < 0 ? end : bar;
     if (2 * count + 2 > bounds.length) {
       const bigger = new Int32Array(bounds.length * 2);
       bigger.set(bounds);
       bounds = bigger;
     }
     bounds[2 * count] = from;
-    bounds[2 * count + 1] = end;
+    bounds[2 * count + 1] = fieldEnd;
     count += 1;
     if (bar < 0) return count;
     from = bar + 1;
@@ -44,19 +45,22 @@ function splitBars(line: string): number {
 }
 
 const text = (line: string, i: number) => line.slice(bounds[2 * i], bounds[2 * i + 1]);
+/** Field `first + i` as a string; undefined when the layout has no such column (i = -1). */
+const column = (line: string, first: number, i: number): string | undefined => (i < 0 ? undefined : text(line, first + i));
 
 /** The first field is a SIP method (INVITE, BYE…): upper-case letters only. */
 function isMethod(line: string): boolean {
+  const start = bounds[0]!;
   const end = bounds[1]!;
-  if (end === 0) return false;
-  for (let i = 0; i < end; i++) {
+  if (end === start) return false;
+  for (let i = start; i < end; i++) {
     const c = line.charCodeAt(i);
     if (c < 65 || c > 90) return false;
   }
   return true;
 }
 
-/** Extra columns by name, read from the line when asked for (see KamailioLayout). */
+/** Extra columns by name (see KamailioLayout). */
 interface Extra {
   callid?: string;
   src_user?: string;
@@ -64,18 +68,51 @@ interface Extra {
   gw?: string;
 }
 
-function extraColumns(line: string, names: readonly string[], first: number): Extra {
-  const out: Extra = {};
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
-    if (name === 'callid' || name === 'src_user' || name === 'dst_user' || name === 'gw') out[name] = text(line, first + i);
-  }
-  return out;
+/** Position among the extra columns of each one a call needs (-1: not in the layout); worked out once per layout, not per line. */
+interface ExtraIndex {
+  callid: number;
+  src_user: number;
+  dst_user: number;
+  gw: number;
 }
 
-export function parseKamailioLine(line: string, zone: Zone, layout: KamailioLayout = DEFAULT_KAMAILIO_LAYOUT): LineResult {
-  if (line.charCodeAt(0) === 123 /* { */) return parseKamailioJson(line, zone);
-  const n = splitBars(line);
+const extraIndexes = new WeakMap<readonly string[], ExtraIndex>();
+
+function extraIndex(names: readonly string[]): ExtraIndex {
+  let index = extraIndexes.get(names);
+  if (!index) {
+    index = {
+      callid: names.indexOf('callid'),
+      src_user: names.indexOf('src_user'),
+      dst_user: names.indexOf('dst_user'),
+      gw: names.indexOf('gw'),
+    };
+    extraIndexes.set(names, index);
+  }
+  return index;
+}
+
+function extraColumns(line: string, names: readonly string[], first: number): Extra {
+  const i = extraIndex(names);
+  return {
+    callid: column(line, first, i.callid),
+    src_user: column(line, first, i.src_user),
+    dst_user: column(line, first, i.dst_user),
+    gw: column(line, first, i.gw),
+  };
+}
+
+/** Parses a line, or the line text[start, end) of a larger text (flatstore lines are read in place). */
+export function parseKamailioLine(
+  line: string,
+  zone: Zone,
+  layout: KamailioLayout = DEFAULT_KAMAILIO_LAYOUT,
+  start = 0,
+  end = line.length,
+): LineResult {
+  if (line.charCodeAt(start) === 123 /* { */)
+    return parseKamailioJson(start === 0 && end === line.length ? line : line.slice(start, end), zone);
+  const n = splitBars(line, start, end);
   if (n < 3) return reject(`expected "|"-separated acc fields, got ${n} field(s)`);
   if (isMethod(line)) return transaction(line, n, zone, layout);
   const startMs = timestampAt(line, bounds[0]!, bounds[1]!, zone);
@@ -84,34 +121,47 @@ export function parseKamailioLine(line: string, zone: Zone, layout: KamailioLayo
   if (endMs === undefined) return reject(`field 2 (end_time): not a time: "${text(line, 1)}"`);
   const durationMs = secondsToMsAt(line, bounds[4]!, bounds[5]!);
   if (durationMs === undefined) return reject(`field 3 (duration): not seconds: "${text(line, 2)}"`);
-  if (n !== 3 + layout.cdrExtra.length) return reject(`expected ${3 + layout.cdrExtra.length} fields (start|end|duration|${layout.cdrExtra.join('|')}), got ${n}`);
-  return row(answeredCall(extraColumns(line, layout.cdrExtra, 3), startMs, endMs, durationMs));
+  if (n !== 3 + layout.cdrExtra.length)
+    return reject(`expected ${3 + layout.cdrExtra.length} fields (start|end|duration|${layout.cdrExtra.join('|')}), got ${n}`);
+  // One per answered call, the bulk of a Kamailio file: the row is built straight from the fields.
+  const i = extraIndex(layout.cdrExtra);
+  return answeredCall(
+    column(line, 3, i.callid),
+    column(line, 3, i.src_user),
+    column(line, 3, i.dst_user),
+    column(line, 3, i.gw),
+    startMs,
+    endMs,
+    durationMs,
+  );
 }
 
-function answeredCall(extra: Extra, startMs: number, endMs: number, durationMs: number): CdrRow {
-  return {
-    id: extra.callid ?? '',
-    startMs,
-    answerMs: startMs,
-    endMs,
-    billableMs: durationMs,
-    src: extra.src_user ?? '',
-    dst: extra.dst_user ?? '',
-    disposition: 'answered',
-    sipCode: 200,
-    outTrunk: extra.gw || undefined,
-  };
+function answeredCall(
+  callid: string | undefined,
+  src: string | undefined,
+  dst: string | undefined,
+  gw: string | undefined,
+  startMs: number,
+  endMs: number,
+  durationMs: number,
+): LineResult {
+  // prettier-ignore
+  return checkedRow(
+    new CallRow(callid ?? '', startMs, startMs, endMs, durationMs, src ?? '', dst ?? '', 'answered', undefined, 200, undefined, gw || undefined, undefined, undefined),
+  );
 }
 
 function transaction(line: string, n: number, zone: Zone, layout: KamailioLayout): LineResult {
   if (n !== 7 + layout.accExtra.length) {
-    return reject(`expected ${7 + layout.accExtra.length} fields (method|from_tag|to_tag|callid|code|reason|time|${layout.accExtra.join('|')}), got ${n}`);
+    return reject(
+      `expected ${7 + layout.accExtra.length} fields (method|from_tag|to_tag|callid|code|reason|time|${layout.accExtra.join('|')}), got ${n}`,
+    );
   }
   const code = nonNegativeIntAt(line, bounds[8]!, bounds[9]!);
   if (code === undefined || code < 100 || code > 699) return reject(`field 5 (sip_code): not a SIP status code: "${text(line, 4)}"`);
   const time = timestampAt(line, bounds[12]!, bounds[13]!, zone);
   if (time === undefined) return reject(`field 7 (time): not a time: "${text(line, 6)}"`);
-  if (!line.startsWith('INVITE|')) return skip(`${text(line, 0)} transaction`);
+  if (!line.startsWith('INVITE|', bounds[0])) return skip(`${text(line, 0)} transaction`);
   if (code < 300) return skip('answered INVITE: counted from its dialog CDR (acc_cdrs)');
   return row(failedCall(text(line, 3), code, time, extraColumns(line, layout.accExtra, 7)));
 }
@@ -138,7 +188,12 @@ function parseKamailioJson(line: string, zone: Zone): LineResult {
   } catch (error) {
     return reject(`not JSON: ${(error as Error).message}`);
   }
-  if (value && typeof value === 'object' && (value as { key?: unknown }).key === 'cdr' && typeof (value as { val?: unknown }).val === 'string') {
+  if (
+    value &&
+    typeof value === 'object' &&
+    (value as { key?: unknown }).key === 'cdr' &&
+    typeof (value as { val?: unknown }).val === 'string'
+  ) {
     try {
       value = JSON.parse((value as { val: string }).val);
     } catch (error) {
@@ -164,5 +219,5 @@ function parseKamailioJson(line: string, zone: Zone): LineResult {
   if (endMs === undefined) return reject(`"end_time": not a time: ${JSON.stringify(o.end_time)}`);
   const durationMs = secondsToMs(text('duration'));
   if (durationMs === undefined) return reject(`"duration": not seconds: ${JSON.stringify(o.duration)}`);
-  return row(answeredCall(extra, startMs, endMs, durationMs));
+  return answeredCall(extra.callid, extra.src_user, extra.dst_user, extra.gw, startMs, endMs, durationMs);
 }
