@@ -1,5 +1,5 @@
 import { CSV_ERROR, CsvFields, splitCsvLine } from '../csv.js';
-import { dispositionFromCause, reject, row, skip, type CdrRow, type LineResult } from '../record.js';
+import { dispositionFromCause, reject, rowOf, skip, type LineResult } from '../record.js';
 
 /**
  * Cisco Unified CM CDR flat files as sent to the billing server: line 1 the quoted column names,
@@ -9,8 +9,19 @@ import { dispositionFromCause, reject, row, skip, type CdrRow, type LineResult }
  * The parser keeps the header (its state), so columns are found by name on any CUCM release.
  */
 const REQUIRED = [
-  'cdrRecordType', 'globalCallID_callManagerId', 'globalCallID_callId', 'dateTimeOrigination', 'dateTimeConnect', 'dateTimeDisconnect',
-  'duration', 'callingPartyNumber', 'finalCalledPartyNumber', 'origCause_value', 'destCause_value', 'origDeviceName', 'destDeviceName',
+  'cdrRecordType',
+  'globalCallID_callManagerId',
+  'globalCallID_callId',
+  'dateTimeOrigination',
+  'dateTimeConnect',
+  'dateTimeDisconnect',
+  'duration',
+  'callingPartyNumber',
+  'finalCalledPartyNumber',
+  'origCause_value',
+  'destCause_value',
+  'origDeviceName',
+  'destDeviceName',
 ] as const;
 const CMR_REQUIRED = ['cdrRecordType', 'globalCallID_callId'] as const;
 
@@ -35,19 +46,24 @@ export class CucmParser {
   readonly #fields = new CsvFields();
 
   parse(line: string): LineResult {
-    if (line.startsWith('"cdrRecordType"') || line.startsWith('cdrRecordType,')) return this.#readHeader(line);
+    return this.parseAt(line, 0, line.length);
+  }
+
+  /** Parses the line text[start, end) of a larger text, in place (cut out only for the header). */
+  parseAt(text: string, start: number, end: number): LineResult {
+    if (text.startsWith('"cdrRecordType"', start) || text.startsWith('cdrRecordType,', start)) {
+      return this.#readHeader(text.slice(start, end));
+    }
     const f = this.#fields;
-    if (!f.scan(line)) return reject(CSV_ERROR);
-    const first = f.get(0);
-    if (first === 'INTEGER') return skip('CUCM datatype line');
+    if (!f.scan(text, ',', start, end)) return reject(CSV_ERROR);
+    if (f.is(0, 'INTEGER')) return skip('CUCM datatype line');
     const index = this.#index;
     const header = this.#header;
     if (!index || !header) return reject('CUCM data line before the header line ("cdrRecordType",…)');
     if (f.count !== header.length) return reject(`expected ${header.length} columns as in the header, got ${f.count}`);
-    const type = first;
-    if (type === '2') return skip('CUCM CMR (call quality) record');
-    if (type === '0') return skip('CUCM start record');
-    if (type !== '1') return reject(`column 1 (cdrRecordType): expected 0, 1 or 2, got "${type}"`);
+    if (f.is(0, '2')) return skip('CUCM CMR (call quality) record');
+    if (f.is(0, '0')) return skip('CUCM start record');
+    if (!f.is(0, '1')) return reject(`column 1 (cdrRecordType): expected 0, 1 or 2, got "${f.get(0)}"`);
     if (index.dateTimeOrigination === undefined) return reject('CMR header, but a CDR row (cdrRecordType 1)');
     return this.#cdr(f, index);
   }
@@ -64,7 +80,9 @@ export class CucmParser {
   #cdr(fields: CsvFields, index: Partial<Record<Column, number>>): LineResult {
     // Plain index reads, no closures, numbers read in place: this runs once per CDR line.
     const origination = fields.int(index.dateTimeOrigination!);
-    if (origination === undefined) return reject(`column dateTimeOrigination: not epoch seconds: "${fields.get(index.dateTimeOrigination!)}"`);
+    if (origination === undefined) {
+      return reject(`column dateTimeOrigination: not epoch seconds: "${fields.get(index.dateTimeOrigination!)}"`);
+    }
     const connect = fields.int(index.dateTimeConnect!);
     if (connect === undefined) return reject(`column dateTimeConnect: not epoch seconds: "${fields.get(index.dateTimeConnect!)}"`);
     const disconnect = fields.int(index.dateTimeDisconnect!);
@@ -81,21 +99,15 @@ export class CucmParser {
     const connected = connect > 0;
     const origDevice = fields.get(index.origDeviceName!);
     const destDevice = fields.get(index.destDeviceName!);
-    const call: CdrRow = {
-      id: `${fields.get(index.globalCallID_callManagerId!)}-${fields.get(index.globalCallID_callId!)}`,
-      startMs: origination * 1000,
-      answerMs: connected ? connect * 1000 : undefined,
-      endMs: (disconnect || origination) * 1000,
-      billableMs: connected ? duration * 1000 : 0,
-      src: fields.get(index.callingPartyNumber!),
-      dst: fields.get(index.finalCalledPartyNumber!),
-      // Cause 16 without a connect: the caller hung up while it rang.
-      disposition: connected ? 'answered' : cause === 16 ? 'no_answer' : dispositionFromCause(cause),
-      cause,
-      inTrunk: origDevice || undefined,
-      outTrunk: destDevice || undefined,
-    };
-    return row(call);
+    // Cause 16 without a connect: the caller hung up while it rang.
+    const disposition = connected ? 'answered' : cause === 16 ? 'no_answer' : dispositionFromCause(cause);
+    // prettier-ignore
+    return rowOf(
+      `${fields.get(index.globalCallID_callManagerId!)}-${fields.get(index.globalCallID_callId!)}`,
+      origination * 1000, connected ? connect * 1000 : undefined, (disconnect || origination) * 1000, connected ? duration * 1000 : 0,
+      fields.get(index.callingPartyNumber!), fields.get(index.finalCalledPartyNumber!), disposition, cause,
+      origDevice || undefined, destDevice || undefined, undefined,
+    );
   }
 
   #useHeader(header: string[]): void {

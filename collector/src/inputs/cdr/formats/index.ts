@@ -71,7 +71,7 @@ export class LineParser {
       case 'kamailio':
         return parseKamailioLine(text, zone, this.options.kamailio ?? DEFAULT_KAMAILIO_LAYOUT, start, end);
       case 'cucm':
-        return this.#cucm!.parse(cut(text, start, end));
+        return this.#cucm!.parseAt(text, start, end);
       case 'csv':
         return this.#mapped!.parse(cut(text, start, end));
     }
