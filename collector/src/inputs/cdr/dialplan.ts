@@ -46,6 +46,7 @@ function isRegExp(text: string): boolean {
 
 export const BUILTIN_CLASSES = ['local', 'long_distance', 'international', 'toll_free', 'emergency', 'on_net', 'inbound', 'other'] as const;
 export type Direction = 'inbound' | 'outbound' | 'internal' | 'transit';
+const DIRECTIONS: readonly Direction[] = ['inbound', 'outbound', 'internal', 'transit'];
 
 export interface Classified {
   class: string;
@@ -129,17 +130,16 @@ export class DialPlan {
     return this.#own.matches(digits);
   }
 
-  /** Results are shared per (class, direction, trunk): a few hundred objects instead of one per call. */
-  readonly #results = new Map<string, Map<string, Map<string, Classified>>>();
+  /** Results are shared per (class, direction, trunk): a few hundred objects instead of one per call. By trunk, then class. */
+  readonly #results = new Map<string, Map<string, Classified[]>>();
 
   #result(cls: string, direction: Direction, trunk: string): Classified {
-    let byDirection = this.#results.get(cls);
-    if (!byDirection) this.#results.set(cls, (byDirection = new Map()));
-    let byTrunk = byDirection.get(direction);
-    if (!byTrunk) byDirection.set(direction, (byTrunk = new Map()));
-    let result = byTrunk.get(trunk);
-    if (!result) byTrunk.set(trunk, (result = Object.freeze({ class: cls, direction, trunk })));
-    return result;
+    let byClass = this.#results.get(trunk);
+    if (!byClass) this.#results.set(trunk, (byClass = new Map()));
+    let byDirection = byClass.get(cls);
+    if (!byDirection) byClass.set(cls, (byDirection = []));
+    const d = DIRECTIONS.indexOf(direction);
+    return (byDirection[d] ??= Object.freeze({ class: cls, direction, trunk }));
   }
 
   #isRuleClass(cls: string): boolean {
@@ -162,37 +162,54 @@ export class DialPlan {
 }
 
 /**
- * Digit prefixes, looked up by value in one set per prefix length: a number costs one lookup per
- * distinct length (NPA, NPA-NXX) instead of one comparison per prefix; this runs for every call.
+ * Digit prefixes, looked up by value per prefix length: a number costs one lookup per distinct
+ * length (NPA, NPA-NXX) instead of one comparison per prefix; this runs for every call. Lengths up
+ * to 6 digits are a bitmap (at most 125 KB), longer ones a set of numbers.
  */
 export class PrefixSet {
-  readonly #byLength: { length: number; values: Set<number> }[] = [];
+  readonly #lengths: number[] = [];
+  readonly #bitmaps: (Uint8Array | undefined)[] = [];
+  readonly #sets: (Set<number> | undefined)[] = [];
 
   constructor(prefixes: readonly string[]) {
-    for (const p of prefixes) {
-      let group = this.#byLength.find((g) => g.length === p.length);
-      if (!group) this.#byLength.push((group = { length: p.length, values: new Set() }));
-      group.values.add(Number(p));
+    const byLength = new Map<number, number[]>();
+    for (const p of prefixes) byLength.set(p.length, [...(byLength.get(p.length) ?? []), Number(p)]);
+    for (const length of [...byLength.keys()].sort((a, b) => a - b)) {
+      const values = byLength.get(length)!;
+      this.#lengths.push(length);
+      if (length <= BITMAP_MAX_DIGITS) {
+        const bits = new Uint8Array(Math.ceil(10 ** length / 8));
+        for (const v of values) bits[v >> 3]! |= 1 << (v & 7);
+        this.#bitmaps.push(bits);
+        this.#sets.push(undefined);
+      } else {
+        this.#bitmaps.push(undefined);
+        this.#sets.push(new Set(values));
+      }
     }
-    this.#byLength.sort((a, b) => a.length - b.length);
   }
 
   /** Whether `text` starts with one of the prefixes (which are digits only, so a "+…" never does). */
   matches(text: string): boolean {
     let value = 0;
     let read = 0;
-    for (const { length, values } of this.#byLength) {
+    const lengths = this.#lengths;
+    for (let g = 0; g < lengths.length; g++) {
+      const length = lengths[g]!;
       if (text.length < length) return false;
       for (; read < length; read++) {
         const c = text.charCodeAt(read) - 48;
         if (c < 0 || c > 9) return false;
         value = value * 10 + c;
       }
-      if (values.has(value)) return true;
+      const bits = this.#bitmaps[g];
+      if (bits ? (bits[value >> 3]! & (1 << (value & 7))) !== 0 : this.#sets[g]!.has(value)) return true;
     }
     return false;
   }
 }
+
+const BITMAP_MAX_DIGITS = 6;
 
 /**
  * A number as dialled, in national form: digits only, with a leading "+" kept for non-NANP E.164;

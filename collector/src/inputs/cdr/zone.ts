@@ -198,16 +198,18 @@ export class Zone {
  */
 export function fractionMs(text: string, start: number, end: number): number | undefined {
   if (end <= start) return undefined;
+  // Whole numbers only (no scale /= 10): this runs for the times and durations of every line.
   let ms = 0;
-  let scale = 100;
+  let roundUp = 0;
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i) - 48;
     if (c < 0 || c > 9) return undefined;
-    if (scale >= 1) ms += c * scale;
-    else if (scale === 0.1 && c >= 5) ms += 1;
-    scale /= 10;
+    const place = i - start;
+    if (place < 3) ms = ms * 10 + c;
+    else if (place === 3) roundUp = c >= 5 ? 1 : 0;
   }
-  return ms;
+  const digits = end - start;
+  return (digits === 1 ? ms * 100 : digits === 2 ? ms * 10 : ms) + roundUp;
 }
 
 function twoDigits(text: string, at: number): number | undefined {
