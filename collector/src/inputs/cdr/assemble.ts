@@ -8,6 +8,8 @@ import { CallRow, type CallRecord, type CdrRow, type Disposition } from './recor
  * file goes quiet, once the wall clock is). Open calls are part of the checkpoint, so a restart
  * neither loses nor doubles a call whose legs straddle it.
  */
+const NO_KEYS: readonly string[] = Object.freeze([]);
+
 class OpenCall {
   // A class and builtin-made arrays, not literals: see CallRow in record.ts (these live as long as their call is open).
   /** The first row's keys, shared with it until a key is added (then a copy). */
@@ -36,10 +38,11 @@ class OpenCall {
     return this.more ? [this.first, ...this.more] : [this.first];
   }
 
-  /** Closed calls wait in the queue until it is compacted: they must not keep their rows alive. */
+  /** Closed calls wait in the queue until it is compacted: they must not keep their rows or keys (and the text those are cut from) alive. */
   close(): void {
     this.first = undefined;
     this.more = undefined;
+    this.keys = NO_KEYS;
   }
 }
 
@@ -97,7 +100,7 @@ export class CallAssembler {
       out.push(more ? this.#merge(more) : call.first);
       call.close();
     }
-    if (this.#head > 1024 && this.#head * 2 > queue.length) {
+    if (this.#head > 128 && this.#head * 2 > queue.length) {
       this.#queue = queue.slice(this.#head);
       this.#head = 0;
     }
