@@ -55,12 +55,16 @@ export interface Classified {
   trunk: string;
 }
 
-/** NXX-XXXX or NPA-NXX-XXXX: 7 or 10 digits whose exchange (and area code) starts with 2-9. Loops, not regular expressions: this runs twice per call. */
-function isNanp(number: string, length: 7 | 10): boolean {
-  if (number.length !== length || !allDigits(number)) return false;
-  const first = number.charCodeAt(0);
-  const exchange = number.charCodeAt(length - 7);
-  return first >= 50 && exchange >= 50;
+/**
+ * NXX-XXXX or NPA-NXX-XXXX: 7 or 10 digits whose exchange (and area code) starts with 2-9. For numbers
+ * in national form (see national()), which are digits only once a leading "+" is ruled out. Loops,
+ * not regular expressions: this runs for every call.
+ */
+function isNanp(digits: string, length: 7 | 10): boolean {
+  if (digits.length !== length) return false;
+  const first = digits.charCodeAt(0);
+  const exchange = digits.charCodeAt(length - 7);
+  return first >= 50 && first <= 57 && exchange >= 50 && exchange <= 57;
 }
 
 function allDigits(text: string): boolean {
