@@ -46,4 +46,22 @@ describe('importCdrFiles', () => {
     expect(rejected[0]!.text.startsWith(`${T0}|999`)).toBe(true);
     expect(rejected[0]!.text.length).toBeLessThanOrEqual(2000);
   });
+
+  it('rejects an over-long last line without a line break the same way, without reading it whole', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'callboard-cdr-import-'));
+    const file = join(dir, 'acc_cdrs.log');
+    writeFileSync(file, lines(0, 20, 60) + `${T0}|${'9'.repeat(5 * 1024 * 1024)}`);
+    const rejected: RejectedLine[] = [];
+    const result = await importCdrFiles([file], {
+      format: 'kamailio',
+      timezone: 'America/New_York',
+      dialPlan: dialPlanSchema.parse(undefined),
+      onRejected: (line) => rejected.push(line),
+    });
+
+    expect(result.days[0]).toMatchObject({ calls: 20, billableSeconds: 20 * 60 });
+    expect(result.files).toEqual([{ file, format: 'kamailio', lines: 21, calls: 20, rejected: 1, skipped: 0 }]);
+    expect(rejected.map(({ line, reason }) => ({ line, reason }))).toEqual([{ line: 21, reason: 'line longer than 4194304 bytes' }]);
+    expect(rejected[0]!.text.length).toBeLessThanOrEqual(2000);
+  });
 });

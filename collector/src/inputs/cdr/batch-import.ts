@@ -6,7 +6,7 @@ import type { CdrFormat } from './formats/index.js';
 import type { KamailioLayout } from './formats/kamailio.js';
 import type { Mapping } from './formats/mapped.js';
 import { FILE_SLOTS } from './point-clock.js';
-import { readCompleteLines } from './read-file.js';
+import { LONG_LINE_HEAD_BYTES, MAX_LINE_BYTES, readCompleteLines } from './read-file.js';
 import { CdrFileReader, newReadOutput, type ReadOutput, type RejectedLine } from './reader.js';
 import { kpis } from './totals.js';
 import { Zone } from './zone.js';
@@ -107,12 +107,15 @@ export async function importCdrFiles(files: readonly string[], options: ImportOp
       );
       // A last line without a line break is complete once the file is closed: read it too.
       const tail = sizes[i]! - consumed;
-      if (tail > 0) {
+      if (tail > MAX_LINE_BYTES) {
+        // Too long to be a line, like one with a break after it: rejected with its line number, never read whole.
+        const head = Buffer.alloc(LONG_LINE_HEAD_BYTES);
+        readSync(fd, head, 0, head.length, consumed);
+        piece((out) => reader.skipLongLine({ head: head.toString('utf8'), bytes: tail, limit: MAX_LINE_BYTES }, out), sizes[i]!);
+      } else if (tail > 0) {
         const buffer = Buffer.alloc(tail);
         readSync(fd, buffer, 0, tail, consumed);
-        const out = newReadOutput();
-        reader.feed(buffer.toString('utf8'), out);
-        account(out);
+        piece((out) => reader.feed(buffer.toString('utf8'), out), sizes[i]!);
       }
     } finally {
       closeSync(fd);

@@ -1,6 +1,8 @@
 import { fstatSync, readSync } from 'node:fs';
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
+/** The longest line that can be read: a longer one is reported through `onLongLine` instead. */
+export const MAX_LINE_BYTES = CHUNK_BYTES;
 const MIN_CHUNK_BYTES = 64 * 1024;
 /**
  * Text is handed over in pieces of about this size (whole lines), however much was read at once:
@@ -17,7 +19,7 @@ export interface LongLine {
 }
 
 /** Bytes of an over-long line kept for the report (the file and line number find the rest). */
-const LONG_LINE_HEAD_BYTES = 2000;
+export const LONG_LINE_HEAD_BYTES = 2000;
 
 /**
  * Reads a file from `offset` in chunks, handing over text that ends on a line break; bytes after
