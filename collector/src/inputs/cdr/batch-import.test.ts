@@ -19,20 +19,26 @@ afterEach(() => {
   dir = undefined;
 });
 
+/** Imports `text` written as a Kamailio acc_cdrs file in a fresh directory; the rejected lines are collected. */
+async function importText(text: string) {
+  dir = mkdtempSync(join(tmpdir(), 'callboard-cdr-import-'));
+  const file = join(dir, 'acc_cdrs.log');
+  writeFileSync(file, text);
+  const rejected: RejectedLine[] = [];
+  const result = await importCdrFiles([file], {
+    format: 'kamailio',
+    timezone: 'America/New_York',
+    dialPlan: dialPlanSchema.parse(undefined),
+    onRejected: (line) => rejected.push(line),
+  });
+  return { file, result, rejected };
+}
+
 describe('importCdrFiles', () => {
   it('rejects a line over the 4 MB read chunk with its line number and counts the rest of the file', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'callboard-cdr-import-'));
-    const file = join(dir, 'acc_cdrs.log');
     const longLine = `${T0}|${'9'.repeat(5 * 1024 * 1024)}\n`;
     // 100 calls of 60 s, the long line (line 101), 50 calls of 30 s, then one bad line (line 152).
-    writeFileSync(file, lines(0, 100, 60) + longLine + lines(1000, 50, 30) + 'not a cdr line\n');
-    const rejected: RejectedLine[] = [];
-    const result = await importCdrFiles([file], {
-      format: 'kamailio',
-      timezone: 'America/New_York',
-      dialPlan: dialPlanSchema.parse(undefined),
-      onRejected: (line) => rejected.push(line),
-    });
+    const { file, result, rejected } = await importText(lines(0, 100, 60) + longLine + lines(1000, 50, 30) + 'not a cdr line\n');
 
     expect(result.days).toHaveLength(1);
     expect(result.days[0]).toMatchObject({ day: '2026-11-24', calls: 150, answered: 150, billableSeconds: 100 * 60 + 50 * 30 });
@@ -48,16 +54,7 @@ describe('importCdrFiles', () => {
   });
 
   it('rejects an over-long last line without a line break the same way, without reading it whole', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'callboard-cdr-import-'));
-    const file = join(dir, 'acc_cdrs.log');
-    writeFileSync(file, lines(0, 20, 60) + `${T0}|${'9'.repeat(5 * 1024 * 1024)}`);
-    const rejected: RejectedLine[] = [];
-    const result = await importCdrFiles([file], {
-      format: 'kamailio',
-      timezone: 'America/New_York',
-      dialPlan: dialPlanSchema.parse(undefined),
-      onRejected: (line) => rejected.push(line),
-    });
+    const { file, result, rejected } = await importText(lines(0, 20, 60) + `${T0}|${'9'.repeat(5 * 1024 * 1024)}`);
 
     expect(result.days[0]).toMatchObject({ calls: 20, billableSeconds: 20 * 60 });
     expect(result.files).toEqual([{ file, format: 'kamailio', lines: 21, calls: 20, rejected: 1, skipped: 0 }]);
