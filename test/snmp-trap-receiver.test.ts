@@ -15,6 +15,7 @@ import {
   promValue,
   snmpCommand,
   startTrapBench,
+  v3Options,
   type TrapBench,
 } from '../collector/src/inputs/snmp-trap/testing.js';
 
@@ -28,23 +29,7 @@ const interfaces = [
 
 let bench: TrapBench;
 const v2c = (from: string) => ['-v', '2c', '-c', COMMUNITY, `--clientaddr=${from}`];
-const v3 = (authKey: string) => [
-  '-v',
-  '3',
-  '-l',
-  'authPriv',
-  '-u',
-  V3.user,
-  '-a',
-  'SHA',
-  '-A',
-  authKey,
-  '-x',
-  'AES',
-  '-X',
-  V3.privKey,
-  `--clientaddr=${ROUTER}`,
-];
+const v3 = (authKey: string) => v3Options(ROUTER, authKey);
 /** snmpinform with one try and a 3 s timeout (a lost inform fails the command). */
 const inform = (auth: string[], ...trap: string[]) => snmpCommand('snmpinform', [...auth, '-r', '0', '-t', '3', bench.trapTarget, ...trap]);
 const link = async (id: string) => (await links(bench)).find((l) => l.id === `interface:${id}`);

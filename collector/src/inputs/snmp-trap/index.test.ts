@@ -39,6 +39,29 @@ describe('snmp-trap config', () => {
     ).toEqual(['inputs[0].listen.port: expected a port 1–65535 (0 is not possible: net-snmp takes it as 162)']);
   });
 
+  it('devices: users named from users, a community not also shared, something given; engineId in hex', () => {
+    process.env.CALLBOARD_TRAP_CONFIG_COMMUNITY = 'c0mmunity-1';
+    process.env.CALLBOARD_TRAP_CONFIG_AUTH = 'auth-key-1234';
+    const shared = { env: 'CALLBOARD_TRAP_CONFIG_COMMUNITY' };
+    const users = [{ user: 'noc', level: 'authNoPriv', authKey: { env: 'CALLBOARD_TRAP_CONFIG_AUTH' } }];
+    expect(
+      problems({
+        communities: [shared],
+        users,
+        devices: { rtr1: { communities: [shared], users: ['noc', 'ops'] }, rtr2: {} },
+        engineId: '80ff',
+      }),
+    ).toEqual([
+      'inputs[0].devices.rtr2: give the device communities or users',
+      'inputs[0].engineId: expected 5 to 32 bytes in hex (e.g. 80001f8880c0ffee0001)',
+      'inputs[0].devices.rtr1.communities[0]: this community is also in communities (shared by every device): it cannot belong to one device',
+      'inputs[0].devices.rtr1.users[1]: no user "ops" in users',
+    ]);
+    // A device's own community is enough on its own; the config never shows the secret.
+    const config = trapInput({ devices: { gw7: { communities: [shared] } }, engineId: '0x80001f8880c0ffee0001' });
+    expect(JSON.stringify(config)).not.toContain('c0mmunity-1');
+  });
+
   it('refuses empty secrets and a v3 user listed twice (only one set of keys would be kept)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cb-trap-config-'));
     writeFileSync(join(dir, 'empty'), '\n');

@@ -4,10 +4,11 @@ import type { LinkRule } from '../../health/rules.js';
 import type { Logger } from '../../lib/log.js';
 import type { Metric } from '../../pipeline/metric.js';
 import type { Emit, Input, InputContext, InputPlugin } from '../input.js';
+import { CredentialBinding, type CredentialEntry } from './credentials.js';
 import { DeviceDirectory, unlistedDevice, type PolledDevice } from './devices.js';
 import { StormLimiter } from './limiter.js';
 import { SNMP_TRAP_MEASUREMENTS } from './measurements.js';
-import { TrapReceiver, type RejectReason } from './receiver.js';
+import { TrapReceiver, type CredentialKey, type RejectReason } from './receiver.js';
 import { trapSelfMetrics, type TrapSelfMetrics } from './self-metrics.js';
 import { TrapFormatError, eventMetric, translateTrap, type ReceivedTrap, type TrapDevice, type TrapEvent } from './translate.js';
 
@@ -48,6 +49,23 @@ const configSchema = z
             ctx.addIssue({ code: 'custom', path: [i, 'user'], message: `user "${u.user}" is listed twice` });
         }),
       ),
+    /**
+     * Credentials of one device (its inventory `device` name): accepted from that device only, and
+     * that device accepts no others. Users are named from `users`; communities are given here.
+     */
+    devices: z
+      .record(
+        z.string().min(1),
+        z
+          .strictObject({ communities: z.array(filledSecret).default([]), users: z.array(z.string().min(1)).default([]) })
+          .refine((d) => d.communities.length > 0 || d.users.length > 0, { message: 'give the device communities or users' }),
+      )
+      .default({}),
+    /** Our SNMPv3 engine ID (hex, 5–32 bytes) for senders that must be configured with it (Cisco v3 informs); default: random per start. */
+    engineId: z
+      .string()
+      .regex(/^(0x)?([0-9a-fA-F]{2}){5,32}$/, 'expected 5 to 32 bytes in hex (e.g. 80001f8880c0ffee0001)')
+      .optional(),
     /** Accept notifications from addresses that no SNMP input polls (tagged with the address). */
     acceptUnknownSources: z.boolean().default(false),
     storm: z
@@ -63,11 +81,59 @@ const configSchema = z
       .min(65_536)
       .default(4 << 20),
   })
-  .refine((c) => c.communities.length > 0 || c.users.length > 0, {
+  .refine((c) => c.communities.length > 0 || c.users.length > 0 || Object.values(c.devices).some((d) => d.communities.length > 0), {
     message: 'give communities (v1/v2c) or users (v3): without either no notification is accepted',
+  })
+  .superRefine((c, ctx) => {
+    const shared = new Set(c.communities.map((s) => s.reveal()));
+    const users = new Set(c.users.map((u) => u.user));
+    for (const [device, own] of Object.entries(c.devices)) {
+      own.communities.forEach((community, i) => {
+        if (shared.has(community.reveal()))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['devices', device, 'communities', i],
+            message: 'this community is also in communities (shared by every device): it cannot belong to one device',
+          });
+      });
+      own.users.forEach((name, i) => {
+        if (!users.has(name))
+          ctx.addIssue({ code: 'custom', path: ['devices', device, 'users', i], message: `no user "${name}" in users` });
+      });
+    }
   });
 
 export type SnmpTrapConfig = z.output<typeof configSchema>;
+
+/**
+ * The receiver's communities (shared ones first, then each device's, each string once) and what
+ * each community and user may speak for. Labels are config paths, never the secret.
+ */
+function credentialEntries(config: SnmpTrapConfig): { communities: string[]; entries: CredentialEntry[] } {
+  const communities: string[] = [];
+  const entries: CredentialEntry[] = [];
+  const byCommunity = new Map<string, { label: string; devices?: string[] }>();
+  config.communities.forEach((c, i) => void byCommunity.set(c.reveal(), { label: `communities[${i}]` }));
+  const ownersOf = new Map<string, string[]>();
+  for (const [device, own] of Object.entries(config.devices)) {
+    own.communities.forEach((c, i) => {
+      const known = byCommunity.get(c.reveal());
+      // Several devices may share one of their own; a shared one cannot be a device's (refused by the schema).
+      if (known?.devices) known.devices.push(device);
+      else if (!known) byCommunity.set(c.reveal(), { label: `devices.${device}.communities[${i}]`, devices: [device] });
+    });
+    for (const user of own.users) ownersOf.set(user, [...(ownersOf.get(user) ?? []), device]);
+  }
+  for (const [community, { label, devices }] of byCommunity) {
+    entries.push({ key: `community:${communities.length}`, label, ...(devices ? { devices } : {}) });
+    communities.push(community);
+  }
+  for (const u of config.users) {
+    const devices = ownersOf.get(u.user);
+    entries.push({ key: `user:${u.user}`, label: `user "${u.user}"`, ...(devices ? { devices } : {}) });
+  }
+  return { communities, entries };
+}
 
 export const snmpTrapInput: InputPlugin<typeof configSchema> = {
   type: 'snmp-trap',
@@ -95,6 +161,7 @@ export class SnmpTrapInput implements Input {
   readonly #receiver: TrapReceiver;
   readonly #limiter: StormLimiter<Pending>;
   readonly #devices = new DeviceDirectory();
+  readonly #binding: CredentialBinding;
   readonly #metrics: TrapSelfMetrics;
   readonly #log: Logger;
   readonly #health: InputContext['health'];
@@ -118,11 +185,14 @@ export class SnmpTrapInput implements Input {
     this.#health = context.health;
     this.#interfaceRule = context.health?.rule('snmp_interface');
     this.#limiter = new StormLimiter(config.storm);
+    const { communities, entries } = credentialEntries(config);
+    this.#binding = new CredentialBinding(entries);
     this.#receiver = new TrapReceiver(
       {
         host: config.listen.host,
         port: config.listen.port,
-        communities: config.communities.map((c) => c.reveal()),
+        ...(config.engineId ? { engineId: config.engineId } : {}),
+        communities,
         users: config.users.map((u) => ({
           user: u.user,
           level: u.level,
@@ -134,7 +204,7 @@ export class SnmpTrapInput implements Input {
         receiveBufferBytes: config.receiveBufferBytes,
       },
       {
-        onTrap: (trap) => this.#onTrap(trap),
+        onTrap: (trap, credential) => this.#onTrap(trap, credential),
         onReject: (reason, source, detail) => this.#drop(reason, source, detail),
         onDatagram: () => this.#metrics.datagrams.labels(this.name).inc(),
         onSocketError: (error) => this.#log.error({ code: 'CALLBOARD_TRAP_SOCKET', err: error.message }, 'trap receiver socket error'),
@@ -164,16 +234,19 @@ export class SnmpTrapInput implements Input {
     this.#flush();
   }
 
-  #onTrap(trap: ReceivedTrap): void {
+  /** Whether the notification is accepted (applied now or held by the storm limiter). */
+  #onTrap(trap: ReceivedTrap, credential: CredentialKey): boolean {
     const time = Date.now();
     this.#metrics.received.labels(this.name, trap.version).inc();
     const device = this.#devices.lookup(trap.source) ?? (this.config.acceptUnknownSources ? unlistedDevice(trap.source) : undefined);
-    if (!device) return this.#drop('unknown_source', trap.source, 'not in any SNMP input inventory');
+    if (!device) return this.#refuse('unknown_source', trap.source, 'not in any SNMP input inventory');
+    const refusal = this.#binding.refusal(credential, device.device);
+    if (refusal) return this.#refuse('credential_mismatch', trap.source, `from the address of ${device.device}: ${refusal}`);
     let event: TrapEvent;
     try {
       event = translateTrap(trap, device, this.#interfaceRule);
     } catch (error) {
-      if (error instanceof TrapFormatError) return this.#drop('malformed', trap.source, error.message);
+      if (error instanceof TrapFormatError) return this.#refuse('malformed', trap.source, error.message);
       throw error;
     }
     const outcome = this.#limiter.offer(trap.source, event.key, { event, trap, device, time }, performance.now(), (item) =>
@@ -181,6 +254,12 @@ export class SnmpTrapInput implements Input {
     );
     if (outcome === 'superseded') this.#metrics.dropped.labels(this.name, 'rate_limited').inc();
     else if (outcome === 'overflow') this.#drop('overflow', trap.source, `more than ${this.config.storm.maxPendingPerSource} objects held`);
+    return true;
+  }
+
+  #refuse(reason: 'unknown_source' | 'credential_mismatch' | 'malformed', source: string, detail: string): false {
+    this.#drop(reason, source, detail);
+    return false;
   }
 
   #drain(): void {
@@ -216,7 +295,7 @@ export class SnmpTrapInput implements Input {
     this.#emit(batch);
   }
 
-  #drop(reason: RejectReason | 'unknown_source' | 'overflow', source: string | undefined, detail: string): void {
+  #drop(reason: RejectReason | 'unknown_source' | 'credential_mismatch' | 'overflow', source: string | undefined, detail: string): void {
     this.#metrics.dropped.labels(this.name, reason).inc();
     // Counted always; logged once a minute per reason, so a hostile flood cannot flood the log.
     const now = Date.now();

@@ -16,6 +16,7 @@ describe('TrapReceiver', () => {
         onTrap: (trap) => {
           if (fail) throw new Error('handler bug');
           traps.push(trap);
+          return true;
         },
         onReject: (...args) => void rejects.push(args),
         onDatagram() {},
@@ -57,7 +58,7 @@ describe('TrapReceiver', () => {
 
   it('refuses to start on a port already taken, naming it', async () => {
     const port = await freePort('udp');
-    const handlers = { onTrap() {}, onReject() {}, onDatagram() {}, onSocketError() {} };
+    const handlers = { onTrap: () => true, onReject() {}, onDatagram() {}, onSocketError() {} };
     const first = new TrapReceiver({ host: '127.0.0.1', port, communities: ['x'], users: [], receiveBufferBytes: 65536 }, handlers);
     await first.start();
     try {
@@ -130,7 +131,7 @@ describe('TrapReceiver and unauthenticated SNMPv3', () => {
         ],
         receiveBufferBytes: 65536,
       },
-      { onTrap: (t) => void traps.push(t), onReject: (reason) => void rejects.push(reason), onDatagram() {}, onSocketError() {} },
+      { onTrap: (t) => traps.push(t) > 0, onReject: (reason) => void rejects.push(reason), onDatagram() {}, onSocketError() {} },
     );
     await receiver.start();
     const { createSocket } = await import('node:dgram');

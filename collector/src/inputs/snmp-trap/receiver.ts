@@ -6,9 +6,24 @@
 // net-snmp handles each datagram inside the socket's 'message' listener; an exception there that it
 // does not catch itself would be an uncaught exception. The sockets are created here (net-snmp's
 // `dgramModule` option) so that listener is guarded: a hostile packet is counted, never fatal.
+//
+// net-snmp checks no SNMPv3 timeliness and acknowledges an inform before its callback sees it. So
+// the guard also reads each datagram's USM header, holds back what net-snmp sends while handling it,
+// and its callback judges the authenticated message (ReplayGuard, RFC 3414 §3.2 step 7) and whether
+// the input accepts it: a refused inform is never acknowledged. Our engine's boots and time are set
+// on net-snmp's engine, so discovery tells senders the time we judge their informs by.
 import dgram from 'node:dgram';
 import snmp from 'net-snmp';
 import { SnmpError, convertVarbind } from '../snmp/session.js';
+import {
+  FLAG_REPORTABLE,
+  ReplayGuard,
+  TIME_WINDOW_S,
+  notInTimeWindowReport,
+  readUsmHeader,
+  type ReplayVerdict,
+  type UsmHeader,
+} from './replay.js';
 import type { ReceivedTrap, TrapVarbind } from './translate.js';
 
 export interface TrapUser {
@@ -27,13 +42,29 @@ export interface TrapReceiverOptions {
   readonly users: readonly TrapUser[];
   /** Kernel receive buffer: a storm arrives faster than one event-loop turn drains it. */
   readonly receiveBufferBytes: number;
+  /** Our SNMPv3 engine ID (hex), for senders that must be configured with it; default: a random one per start. */
+  readonly engineId?: string;
+  /** Monotonic milliseconds (tests move it instead of waiting out the 150 s window). */
+  readonly clock?: () => number;
+  /** Bounds of the replay guard's memory (defaults: REPLAY_LIMITS). */
+  readonly replayLimits?: { readonly maxEngines: number; readonly maxRecentPerEngine: number };
 }
 
+/** 60,000 IADs with an engine each fit; beyond, the least recently heard engine is forgotten. */
+export const REPLAY_LIMITS = { maxEngines: 200_000, maxRecentPerEngine: 1_000 } as const;
+
 /** Why a datagram was not a notification we accept. */
-export type RejectReason = 'malformed' | 'unauthorized' | 'auth_failed' | 'unsupported';
+export type RejectReason = 'malformed' | 'unauthorized' | 'auth_failed' | 'unsupported' | Exclude<ReplayVerdict, 'ok'>;
+
+/**
+ * Which credentials a notification carried: `community:<n>` (n: index in the options' communities)
+ * or `user:<name>` — never the community itself.
+ */
+export type CredentialKey = `community:${number}` | `user:${string}`;
 
 export interface TrapHandlers {
-  onTrap(trap: ReceivedTrap): void;
+  /** Returns whether the notification is accepted: an inform that is not is left unacknowledged. */
+  onTrap(trap: ReceivedTrap, credential: CredentialKey): boolean;
   onReject(reason: RejectReason, source: string | undefined, detail: string): void;
   /** Socket-level failures (not a packet's fault). */
   onSocketError(error: Error): void;
@@ -57,6 +88,8 @@ interface RawPdu {
   generic?: number;
   specific?: number;
   upTime?: number;
+  /** request-id */
+  id?: number;
   /** Set by net-snmp's includeAuthentication: which of the two tells v2c from v3. */
   community?: string;
   user?: string;
@@ -65,7 +98,24 @@ interface RawPdu {
 interface NetSnmpReceiver {
   getAuthorizer(): { addCommunity(c: string): void; addUser(u: object): void };
   close(callback?: () => void): void;
+  /** Our engine, as net-snmp's discovery reports state it. */
+  engine: { engineID: Buffer; engineBoots: number; engineTime: number };
 }
+
+/** The datagram being handled: its USM header, and what net-snmp sends in answer, held until it is accepted. */
+interface Packet {
+  readonly usm: UsmHeader | undefined;
+  acknowledge: boolean;
+  readonly replies: unknown[][];
+  /** Sends to the datagram's sender at once. */
+  readonly answer: (message: Buffer) => void;
+}
+
+/**
+ * snmpEngineBoots must grow at every start for an engine ID that is kept (RFC 3414 §2.2.2); seconds
+ * since this epoch do, without a file to persist a counter in (and stay below 2^31 until 2091).
+ */
+const BOOTS_EPOCH_S = 1_700_000_000;
 
 export function classify(error: Error): RejectReason {
   const text = error.message ?? '';
@@ -103,9 +153,20 @@ export function toReceivedTrap(pdu: RawPdu, source: string): ReceivedTrap {
   };
 }
 
+function replayDetail(verdict: Exclude<ReplayVerdict, 'ok'>, usm: UsmHeader, localEngineId: string): string {
+  const at = `engine ${usm.engineId} boots ${usm.boots} time ${usm.time}`;
+  if (verdict === 'replayed') return `${at}: the same message was accepted before (a replay)`;
+  if (verdict === 'unknown_engine_id') return `inform to engine ${usm.engineId}, not to this receiver's engine ${localEngineId}`;
+  return `${at}: not within ${TIME_WINDOW_S} s of the engine's time (a replay, or a sender whose boots went back)`;
+}
+
 export class TrapReceiver {
   #receiver: NetSnmpReceiver | undefined;
   readonly #sockets: dgram.Socket[] = [];
+  #replay: ReplayGuard | undefined;
+  #packet: Packet | undefined;
+  /** usmStatsNotInTimeWindows, as our reports state it. */
+  #notInTimeWindows = 0;
 
   constructor(
     private readonly options: TrapReceiverOptions,
@@ -115,11 +176,16 @@ export class TrapReceiver {
   async start(): Promise<void> {
     const { options, handlers } = this;
     const transport = options.host.includes(':') ? 'udp6' : 'udp4';
+    const clock = options.clock ?? (() => performance.now());
     const userNames = new Set(options.users.map((u) => u.user));
+    const communityKeys = new Map(options.communities.map((c, i) => [c, `community:${i}` as const]));
     const dgramModule = {
       createSocket: (type: 'udp4' | 'udp6') => {
         const socket = dgram.createSocket({ type, recvBufferSize: options.receiveBufferBytes });
         const on = socket.on.bind(socket) as (event: string, listener: (...args: unknown[]) => void) => dgram.Socket;
+        const send = socket.send.bind(socket) as (...args: unknown[]) => void;
+        (socket as unknown as { send: typeof send }).send = (...args) =>
+          this.#packet ? void this.#packet.replies.push(args) : send(...args);
         (socket as unknown as { on: typeof on }).on = (event, listener) =>
           on(
             event,
@@ -127,20 +193,43 @@ export class TrapReceiver {
               ? listener
               : (...args: unknown[]) => {
                   handlers.onDatagram();
+                  const rinfo = args[1] as dgram.RemoteInfo; // ('message', msg, rinfo)
+                  const packet: Packet = {
+                    usm: readUsmHeader(args[0] as Buffer),
+                    acknowledge: true,
+                    replies: [],
+                    answer: (message) => send(message, 0, message.length, rinfo.port, rinfo.address),
+                  };
+                  this.#packet = packet;
                   try {
                     listener(...args);
                   } catch (error) {
-                    const rinfo = args[1] as dgram.RemoteInfo | undefined; // ('message', msg, rinfo)
+                    packet.acknowledge = false;
                     handlers.onReject('malformed', rinfo?.address, error instanceof Error ? error.message : String(error));
+                  } finally {
+                    this.#packet = undefined;
                   }
+                  if (packet.acknowledge) for (const reply of packet.replies) send(...reply);
                 },
           );
         this.#sockets.push(socket);
         return socket;
       },
     };
+    const unanswered = () => void (this.#packet && (this.#packet.acknowledge = false));
+    const refuse = (reason: RejectReason, source: string, detail: string) => {
+      unanswered();
+      handlers.onReject(reason, source, detail);
+    };
     const receiver = snmp.createReceiver(
-      { address: options.host, port: options.port, transport, dgramModule, includeAuthentication: true },
+      {
+        address: options.host,
+        port: options.port,
+        transport,
+        dgramModule,
+        includeAuthentication: true,
+        ...(options.engineId ? { engineID: options.engineId } : {}),
+      },
       (error: (Error & { rinfo?: dgram.RemoteInfo }) | null, data?: { pdu: RawPdu; rinfo: dgram.RemoteInfo }) => {
         if (error) {
           if (error.rinfo) handlers.onReject(classify(error), error.rinfo.address, error.message);
@@ -148,21 +237,43 @@ export class TrapReceiver {
           return;
         }
         if (!data) return;
+        const { pdu, rinfo } = data;
         // net-snmp lets a v3 message with an empty user name and no authentication through (it is
         // how engine discovery works): as a notification it is unauthenticated, so it is refused.
-        if (data.pdu.user !== undefined && !userNames.has(data.pdu.user)) {
-          handlers.onReject('unauthorized', data.rinfo.address, 'SNMPv3 notification without a configured user');
-          return;
+        if (pdu.user !== undefined && !userNames.has(pdu.user)) {
+          return refuse('unauthorized', rinfo.address, 'SNMPv3 notification without a configured user');
         }
+        const credential = pdu.user !== undefined ? (`user:${pdu.user}` as const) : communityKeys.get(pdu.community ?? '');
+        if (!credential) return refuse('unauthorized', rinfo.address, 'notification without a configured community');
+        const usm = pdu.user !== undefined ? this.#packet?.usm : undefined;
+        if (pdu.user !== undefined) {
+          if (!usm) return refuse('malformed', rinfo.address, 'SNMPv3 notification whose USM header does not decode');
+          const verdict = this.#timeliness(usm, pdu, clock());
+          if (verdict === 'time_sync') return unanswered();
+          if (verdict !== 'ok') return refuse(verdict, rinfo.address, replayDetail(verdict, usm, this.#replay!.localEngineId));
+        }
+        let trap: ReceivedTrap;
         try {
-          handlers.onTrap(toReceivedTrap(data.pdu, data.rinfo.address));
+          trap = toReceivedTrap(pdu, rinfo.address);
         } catch (failure) {
-          if (failure instanceof SnmpError) handlers.onReject('malformed', data.rinfo.address, failure.message);
-          else throw failure;
+          if (failure instanceof SnmpError) return refuse('malformed', rinfo.address, failure.message);
+          throw failure;
         }
+        if (!handlers.onTrap(trap, credential)) unanswered();
+        else if (usm) this.#replay!.accept(usm, clock());
       },
     ) as NetSnmpReceiver;
     this.#receiver = receiver;
+    const engine = receiver.engine;
+    const replay = new ReplayGuard({
+      localEngineId: engine.engineID.toString('hex'),
+      localBoots: Math.max(1, Math.floor(Date.now() / 1000) - BOOTS_EPOCH_S),
+      startedAtMs: clock(),
+      ...(options.replayLimits ?? REPLAY_LIMITS),
+    });
+    this.#replay = replay;
+    engine.engineBoots = replay.localBoots;
+    Object.defineProperty(engine, 'engineTime', { get: () => replay.localTime(clock()), configurable: true });
     const authorizer = receiver.getAuthorizer();
     for (const community of options.communities) authorizer.addCommunity(community);
     for (const u of options.users) {
@@ -185,6 +296,18 @@ export class TrapReceiver {
         resolve();
       });
     });
+  }
+
+  /** RFC 3414 §3.2 step 7 for an authenticated v3 notification; 'time_sync': a sender asking for our time, answered. */
+  #timeliness(usm: UsmHeader, pdu: RawPdu, now: number): ReplayVerdict | 'time_sync' {
+    const replay = this.#replay!;
+    const verdict = replay.check(usm, pdu.type === lib.PduType.InformRequest, now);
+    if (verdict !== 'not_in_time_window' || usm.engineId !== replay.localEngineId || !(usm.flags & FLAG_REPORTABLE)) return verdict;
+    // Untimely to our engine: a Report of our boots and time lets the sender resend in time (step 7a, §4).
+    const engine = { id: replay.localEngineId, boots: replay.localBoots, time: replay.localTime(now) };
+    this.#packet?.answer(notInTimeWindowReport(usm, Number(pdu.id ?? 0), engine, ++this.#notInTimeWindows));
+    // Boots and time 0 is how a sender configured with our engine ID asks for our time: not a refusal to count.
+    return usm.boots === 0 && usm.time === 0 ? 'time_sync' : verdict;
   }
 
   async stop(): Promise<void> {

@@ -25,13 +25,13 @@ export function trapSelfMetrics(registry: Registry): TrapSelfMetrics {
     }),
     received: new Counter({
       name: 'callboard_snmp_traps_received_total',
-      help: 'Notifications (traps and informs) that passed community or USM checks, by SNMP version.',
+      help: 'Notifications (traps and informs) that passed community or USM checks (v3: and timeliness), by SNMP version.',
       labelNames: ['input', 'version'],
       registers,
     }),
     dropped: new Counter({
       name: 'callboard_snmp_traps_dropped_total',
-      help: 'Datagrams and notifications not turned into events, by reason: malformed, unauthorized (unknown community or user), auth_failed (wrong key), unsupported (not a notification), unknown_source, rate_limited (superseded by a newer one for the same object during a storm), overflow.',
+      help: 'Datagrams and notifications not turned into events, by reason: malformed, unauthorized (unknown community or user), auth_failed (wrong key), unsupported (not a notification), not_in_time_window and replayed (SNMPv3 timeliness), unknown_engine_id (a v3 inform not keyed to our engine), unknown_source, credential_mismatch (credentials that do not belong to the device at that address), rate_limited (superseded by a newer one for the same object during a storm), overflow.',
       labelNames: ['input', 'reason'],
       registers,
     }),

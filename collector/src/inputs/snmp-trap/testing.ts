@@ -84,6 +84,25 @@ export function snmpCommand(command: 'snmptrap' | 'snmpinform', args: readonly s
   });
 }
 
+/** snmptrap/snmpinform options for the bench's v3 authPriv user, sent from `from` (a loopback address). */
+export const v3Options = (from: string, authKey: string = V3.authKey) => [
+  '-v',
+  '3',
+  '-l',
+  'authPriv',
+  '-u',
+  V3.user,
+  '-a',
+  'SHA',
+  '-A',
+  authKey,
+  '-x',
+  'AES',
+  '-X',
+  V3.privKey,
+  `--clientaddr=${from}`,
+];
+
 /** snmptrap/snmpinform arguments of IF-MIB linkDown/linkUp for one ifIndex (v2c). */
 export function linkTrapArgs(kind: 'linkDown' | 'linkUp', ifIndex: number): string[] {
   const oid = kind === 'linkDown' ? '1.3.6.1.6.3.1.1.5.3' : '1.3.6.1.6.3.1.1.5.4';
