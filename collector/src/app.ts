@@ -77,6 +77,7 @@ export class Collector {
       stateDir: config.stateDir,
       log,
       links: () => this.health.links(),
+      linkChanges: this.health,
       selfChecks,
       registry: this.registry,
       emit: (points) => this.#pipeline.emit(points),

@@ -13,11 +13,14 @@ import { matchesAll, type Labels, type Matcher } from './matchers.js';
 import { alertPoint, alertsMeasurement, labelsText } from './measurement.js';
 import { createNotifier, type Notification, type NotifiedAlert, type Notifier } from './notifiers/index.js';
 import { Outbox } from './outbox.js';
-import { createEvaluator, type RuleEvaluator } from './rules.js';
+import { deliveryId } from './journal.js';
+import type { Delivery } from './outbox.js';
+import { RuleView } from './rule-view.js';
+import { createEvaluator, type LinkChangeFeed, type Observation, type RuleEvaluator } from './rules.js';
 import { alertingSelfMetrics } from './self-metrics.js';
 import { Silences, type Silence } from './silences.js';
-import { step, type AlertRecord } from './state.js';
-import { AlertingStore, type LogEntry } from './store.js';
+import { step, type AlertRecord, type Timing } from './state.js';
+import { AlertingStore, type AlertingState, type LogEntry } from './store.js';
 import { render } from './templates.js';
 
 export interface AlertEngineOptions {
@@ -27,6 +30,8 @@ export interface AlertEngineOptions {
   log: Logger;
   /** The health model's links (HealthEngine.links). */
   links: () => readonly Link[];
+  /** The health model's change feed (the HealthEngine): link rules then read only the links changed since their last evaluation. */
+  linkChanges?: LinkChangeFeed;
   /** The collector's own state, for `self` rules (InfluxDB reachable, spool fill). */
   selfChecks?: SelfChecks;
   /** Injectable clock (tests drive time with it); default Date.now. */
@@ -67,7 +72,8 @@ export class AlertEngine {
   readonly #now: () => number;
   readonly #log: Logger;
   #timer: NodeJS.Timeout | undefined;
-  #dirty = false;
+  /** Per rule that reports only its changes (link rules with a change feed): what it lists now. */
+  readonly #views = new Map<string, RuleView>();
   /** Fingerprints by rule and instance key, so an evaluation hashes only instances it has not seen before. */
   readonly #fingerprints = new Map<string, string>();
   readonly #groupCache = new WeakMap<AlertRecord, { key: string; labels: Labels }>();
@@ -77,12 +83,18 @@ export class AlertEngine {
     this.#now = options.now ?? Date.now;
     this.#log = options.log.child({ component: 'alerting' });
     this.#rules = new Map(options.config.rules.map((r) => [r.name, r]));
-    this.#evaluators = options.config.rules.map((r) => createEvaluator(r, options.links, options.selfChecks));
+    this.#evaluators = options.config.rules.map((r) => createEvaluator(r, options.links, options.selfChecks, options.linkChanges));
+    for (const e of this.#evaluators) if (e.changes) this.#views.set(e.rule.name, new RuleView());
     this.#notifiers = new Map(options.config.notifiers.map((n) => [n.name, createNotifier(n)]));
     this.#windows = new MaintenanceWindows(options.config.maintenance, options.timezone);
     const counted = options.registry && alertingSelfMetrics(options.registry, () => this.#records.values());
     this.#store = new AlertingStore(join(options.stateDir, 'alerting'), counted);
-    const saved = this.#store.load();
+    const { state: saved, cut } = this.#store.load();
+    if (cut)
+      this.#log.warn(
+        { code: 'CALLBOARD_ALERTING_JOURNAL_CUT', lines: cut, file: this.#store.journal.file },
+        'the last commit of the alerting journal was unfinished (the process died while writing it): cut off',
+      );
     const now = this.#now();
     this.#silences = new Silences(saved?.silences);
     for (const record of saved?.alerts ?? []) {
@@ -94,7 +106,11 @@ export class AlertEngine {
           ?.restore(stripRuleLabels(record.labels, this.#rules.get(record.rule)), now);
     }
     for (const group of saved?.groups ?? []) this.#groups.set(group.key, group);
-    const hooks = { now: this.#now, changed: () => (this.#save(), this.#flushLog()), record: (entry: LogEntry) => this.#store.log(entry) };
+    const hooks = {
+      now: this.#now,
+      changed: (delivery: Delivery) => (this.#persistDelivery(delivery), this.#save(), this.#flushLog()),
+      record: (entry: LogEntry) => this.#store.log(entry),
+    };
     this.#outbox = new Outbox(this.#notifiers, options.config.retry, hooks, this.#log, saved?.outbox);
   }
 
@@ -153,15 +169,15 @@ export class AlertEngine {
     const now = this.#now();
     const changed: AlertRecord[] = [];
     this.#evaluate(now, changed);
+    for (const r of changed) this.#persistRecord(r);
     this.#suppress(now);
     this.#notifyGroups(now);
     this.#prune(now);
     if (changed.length) {
-      this.#dirty = true;
       this.options.emit?.(changed.map((r) => alertPoint(r, now)));
       for (const r of changed) this.options.onChange?.(this.#view(r));
     }
-    if (this.#dirty) this.#save();
+    this.#save();
     this.#flushLog();
     this.#outbox.pump();
   }
@@ -209,6 +225,7 @@ export class AlertEngine {
     const now = this.#now();
     const silence = this.#silences.create({ ...input, startsAt: input.startsAt ?? now }, now);
     this.#log.info({ silence: silence.id, by: silence.createdBy, matchers: input.matchers.length }, 'silence created');
+    this.#store.journal.put('silence', silence.id, silence);
     this.#save();
     return silence;
   }
@@ -217,42 +234,74 @@ export class AlertEngine {
     const silence = this.#silences.expire(id, this.#now());
     if (silence) {
       this.#log.info({ silence: id, by }, 'silence expired');
+      this.#store.journal.put('silence', id, silence);
       this.#save();
     }
     return silence;
   }
 
+  /**
+   * Every rule's instances through their state machines. A rule that reports only its changes
+   * (after a first full reading) steps those and the instances its timer queue says are due; the
+   * alerts of the others could not move, so the result is that of a full reading.
+   */
   #evaluate(now: number, changed: AlertRecord[]): void {
     const seen = new Set<string>();
     for (const evaluator of this.#evaluators) {
       const { rule } = evaluator;
       const timing = { forMs: evaluator.event ? 0 : rule.for, resolveAfterMs: rule.resolveAfter };
-      for (const obs of evaluator.evaluate(now)) {
-        const instance = `${rule.name}\u0000${obs.key}`;
-        let fingerprint = this.#fingerprints.get(instance);
-        if (fingerprint === undefined) this.#fingerprints.set(instance, (fingerprint = fingerprintOf(this.#labels(rule, obs.labels))));
-        seen.add(fingerprint);
-        let record = this.#records.get(fingerprint);
-        if (!record) {
-          if (!obs.active) continue;
-          record = { fingerprint, rule: rule.name, labels: this.#labels(rule, obs.labels), annotations: {}, state: 'inactive', seen: now };
-          this.#records.set(fingerprint, record);
-        }
-        record.seen = now;
-        record.value = obs.value;
-        if (obs.detail !== undefined) record.detail = obs.detail;
-        if (step(record, obs.active, now, timing)) changed.push(record);
-        if (record.state === 'pending' || record.state === 'firing') record.annotations = this.#annotate(rule, record);
+      const view = this.#views.get(rule.name);
+      const delta = view?.valid ? evaluator.changes!(now) : undefined;
+      if (view && delta) {
+        for (const key of delta.gone) view.remove(key);
+        for (const obs of delta.observations) this.#observeListed(view, rule, obs, now, timing, changed);
+        for (const obs of view.due(now)) this.#observeListed(view, rule, obs, now, timing, changed);
+        continue;
       }
+      const observations = evaluator.evaluate(now);
+      view?.reset();
+      for (const obs of observations)
+        if (view) this.#observeListed(view, rule, obs, now, timing, changed);
+        else seen.add(this.#observe(rule, obs, now, timing, changed));
     }
     for (const record of this.#records.values()) {
-      if (seen.has(record.fingerprint) || record.state === 'inactive' || record.state === 'resolved') continue;
+      if (seen.has(record.fingerprint)) continue;
+      if (this.#views.get(record.rule)?.lists(record.fingerprint)) {
+        record.seen = now;
+        continue;
+      }
+      if (record.state === 'inactive' || record.state === 'resolved') continue;
       const rule = this.#rules.get(record.rule);
       const evaluator = rule && this.#evaluators.find((e) => e.rule === rule);
       // Rules removed from the config resolve at once; unreported instances after the grace period; events when their time is up.
       if (rule && !evaluator!.event && now - record.seen < UNKNOWN_GRACE_MS) continue;
       if (step(record, false, now, { forMs: 0, resolveAfterMs: rule ? rule.resolveAfter : 0 })) changed.push(record);
     }
+  }
+
+  /** One observation through its alert's state machine; returns the alert's fingerprint. */
+  #observe(rule: RuleConfig, obs: Observation, now: number, timing: Timing, changed: AlertRecord[]): string {
+    const instance = `${rule.name}\u0000${obs.key}`;
+    let fingerprint = this.#fingerprints.get(instance);
+    if (fingerprint === undefined) this.#fingerprints.set(instance, (fingerprint = fingerprintOf(this.#labels(rule, obs.labels))));
+    let record = this.#records.get(fingerprint);
+    if (!record) {
+      if (!obs.active) return fingerprint;
+      record = { fingerprint, rule: rule.name, labels: this.#labels(rule, obs.labels), annotations: {}, state: 'inactive', seen: now };
+      this.#records.set(fingerprint, record);
+    }
+    record.seen = now;
+    record.value = obs.value;
+    if (obs.detail !== undefined) record.detail = obs.detail;
+    if (step(record, obs.active, now, timing)) changed.push(record);
+    if (record.state === 'pending' || record.state === 'firing') record.annotations = this.#annotate(rule, record);
+    return fingerprint;
+  }
+
+  #observeListed(view: RuleView, rule: RuleConfig, obs: Observation, now: number, timing: Timing, changed: AlertRecord[]): void {
+    const fingerprint = this.#observe(rule, obs, now, timing, changed);
+    view.set(obs, fingerprint);
+    view.schedule(obs.key, this.#records.get(fingerprint), obs.active, timing);
   }
 
   #annotate(rule: RuleConfig, record: AlertRecord): Record<string, string> {
@@ -283,7 +332,7 @@ export class AlertEngine {
           : window
             ? `maintenance ${window}`
             : undefined;
-      if (record.suppressedBy !== before) this.#dirty = true;
+      if (record.suppressedBy !== before) this.#persistRecord(record);
       if (record.suppressedBy && record.state === 'firing' && (record.suppressedBy !== before || record.firingSince === now)) {
         this.#store.log({
           time: now,
@@ -319,8 +368,9 @@ export class AlertEngine {
       const { key, labels } = this.#groupOf(record);
       (members.get(key) ?? members.set(key, []).get(key)!).push(record);
       if (!this.#groups.has(key) && record.state === 'firing') {
-        this.#groups.set(key, newGroup(key, labels, this.#rules.get(record.rule)?.kind === 'milestone', now));
-        this.#dirty = true;
+        const group = newGroup(key, labels, this.#rules.get(record.rule)?.kind === 'milestone', now);
+        this.#groups.set(key, group);
+        this.#store.journal.put('group', key, group);
       }
     }
     const timing = { groupWaitMs: this.#config.groupWait, repeatIntervalMs: this.#config.repeatInterval };
@@ -328,26 +378,28 @@ export class AlertEngine {
       const list = members.get(group.key) ?? [];
       const waiting = group.waitingSince;
       const action = decide(group, list, now, timing);
-      if (group.waitingSince !== waiting) this.#dirty = true;
+      if (group.waitingSince !== waiting) this.#store.journal.put('group', group.key, group);
       if (action) this.#act(group, action, list, now);
     }
   }
 
   #act(group: GroupState, action: Exclude<GroupAction, undefined>, members: AlertRecord[], now: number): void {
-    this.#dirty = true;
+    if (action === 'drop' || action === 'resolve') this.#store.journal.remove('group', group.key);
+    else this.#store.journal.put('group', group.key, group);
     if (action === 'drop') return void this.#groups.delete(group.key);
     if (action === 'resolve') {
       const notified = group.alerts.map((fp) => this.#records.get(fp)).filter((r) => r !== undefined);
       const alerts = notified.length ? notified : members;
       for (const name of group.notifiers)
-        if (this.#notifiers.get(name)?.sendResolved) this.#outbox.enqueue(name, this.#notification(group, 'resolve', alerts, now));
+        if (this.#notifiers.get(name)?.sendResolved)
+          this.#persistDelivery(this.#outbox.enqueue(name, this.#notification(group, 'resolve', alerts, now)));
       this.#groups.delete(group.key);
       return;
     }
     const alerts = members.filter((r) => r.state === 'firing' && !r.suppressedBy);
     const targets = [...this.#notifiers.values()].filter((n) => alerts.some((a) => matchesAll(n.match, a.labels)));
     const notification = this.#notification(group, action, alerts, now);
-    for (const n of targets) this.#outbox.enqueue(n.name, notification);
+    for (const n of targets) this.#persistDelivery(this.#outbox.enqueue(n.name, notification));
     group.notified = true;
     group.lastNotifiedAt = now;
     group.notifiers = [...new Set([...group.notifiers, ...targets.map((n) => n.name)])];
@@ -385,12 +437,29 @@ export class AlertEngine {
     for (const [fp, record] of this.#records) {
       if (record.state === 'inactive' || (record.state === 'resolved' && now - record.resolvedAt! > KEEP_RESOLVED_MS)) {
         this.#records.delete(fp);
-        if (record.state === 'resolved') this.#dirty = true;
+        if (record.state === 'resolved') this.#store.journal.remove('alert', fp);
       }
     }
-    if (this.#silences.prune(now)) this.#dirty = true;
+    const silences = this.#silences.all();
+    if (this.#silences.prune(now)) {
+      const kept = new Set(this.#silences.all().map((s) => s.id));
+      for (const s of silences) if (!kept.has(s.id)) this.#store.journal.remove('silence', s.id);
+    }
     // Series come and go (IADs replaced, trunks renamed): start over rather than grow without bound.
-    if (this.#fingerprints.size > 4 * this.#records.size + 100_000) this.#fingerprints.clear();
+    if (this.#fingerprints.size > 4 * this.#records.size + 100_000) {
+      this.#fingerprints.clear();
+      for (const view of this.#views.values()) view.valid = false; // they hold fingerprints too
+    }
+  }
+
+  #persistRecord(record: AlertRecord): void {
+    if (record.state === 'inactive') this.#store.journal.remove('alert', record.fingerprint);
+    else this.#store.journal.put('alert', record.fingerprint, record);
+  }
+
+  #persistDelivery(delivery: Delivery): void {
+    if (this.#outbox.entries.includes(delivery)) this.#store.journal.put('delivery', deliveryId(delivery), delivery);
+    else this.#store.journal.remove('delivery', deliveryId(delivery));
   }
 
   #view(record: AlertRecord): AlertView {
@@ -398,15 +467,14 @@ export class AlertEngine {
   }
 
   /**
-   * A state that cannot be saved (disk full) is logged and retried at the next evaluation;
+   * Commits the changes journaled since the last commit (nothing to do when nothing changed). A
+   * state that cannot be saved (disk full) is logged and saved whole at the next evaluation;
    * notifications still go out meanwhile: a page that may repeat after a crash beats no page.
    */
   #save(): void {
-    this.#dirty = false;
     try {
-      this.#writeState();
+      this.#store.journal.commit(() => this.#snapshot());
     } catch (error) {
-      this.#dirty = true;
       this.#log.error({ code: 'CALLBOARD_ALERTING_STATE', err: (error as Error).message }, 'alerting state not saved');
     }
   }
@@ -419,15 +487,15 @@ export class AlertEngine {
     }
   }
 
-  #writeState(): void {
-    this.#store.save({
+  #snapshot(): AlertingState {
+    return {
       version: 1,
       savedAt: this.#now(),
       alerts: [...this.#records.values()].filter((r) => r.state !== 'inactive'),
       groups: [...this.#groups.values()],
       outbox: [...this.#outbox.entries],
       silences: this.#silences.all(),
-    });
+    };
   }
 }
 

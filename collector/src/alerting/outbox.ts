@@ -14,8 +14,8 @@ export interface Delivery {
 
 export interface OutboxHooks {
   now(): number;
-  /** Persist after every outcome, so a restart neither repeats a delivered notification nor drops a pending one. */
-  changed(): void;
+  /** Persist after every outcome (the delivery is gone from `entries` once sent or given up), so a restart neither repeats a delivered notification nor drops a pending one. */
+  changed(delivery: Delivery): void;
   record(entry: LogEntry): void;
 }
 
@@ -44,8 +44,9 @@ export class Outbox {
     return this.#entries;
   }
 
-  enqueue(notifier: string, notification: Notification): void {
-    this.#entries.push({ notifier, notification, attempts: 0, nextAttemptAt: this.hooks.now() });
+  enqueue(notifier: string, notification: Notification): Delivery {
+    const delivery: Delivery = { notifier, notification, attempts: 0, nextAttemptAt: this.hooks.now() };
+    this.#entries.push(delivery);
     this.hooks.record({
       time: this.hooks.now(),
       status: 'queued',
@@ -55,6 +56,7 @@ export class Outbox {
       notificationId: notification.id,
       dedupKey: notification.dedupKey,
     });
+    return delivery;
   }
 
   /** Starts the due head of every idle notifier's queue. */
@@ -117,7 +119,7 @@ export class Outbox {
         );
       }
     }
-    this.hooks.changed();
+    this.hooks.changed(delivery);
     this.pump();
   }
 

@@ -28,30 +28,60 @@ export interface RuleEvaluator {
   readonly event: boolean;
   observe(metric: Metric, now: number): void;
   evaluate(now: number): Observation[];
+  /**
+   * Only rules that can tell what changed (link rules, from the health model's change feed): the
+   * instances changed since the previous `evaluate` or `changes`, and the keys of those no longer
+   * listed; instances in neither are listed as before. Undefined when only `evaluate` can tell.
+   */
+  changes?(now: number): { observations: Observation[]; gone: string[] } | undefined;
   /** Called with the labels of alerts restored as firing, for rules that must remember silent series. */
   restore(labels: Labels, now: number): void;
 }
 
 const IGNORED = { observe() {}, restore() {} };
 
-function linkRule(rule: Extract<RuleConfig, { kind: 'link' }>, links: () => readonly Link[]): RuleEvaluator {
+/** The health model's change feed (HealthEngine): which links changed since a version. */
+export interface LinkChangeFeed {
+  readonly linkVersion: number;
+  linksChangedSince(version: number): Link[] | undefined;
+}
+
+function linkRule(rule: Extract<RuleConfig, { kind: 'link' }>, links: () => readonly Link[], feed?: LinkChangeFeed): RuleEvaluator {
+  const observation = (link: Link): Observation | undefined => {
+    const labels = { kind: link.kind, [rule.groupLabel]: link.group, link: link.id.slice(link.kind.length + 1) };
+    if (!matchesAll(rule.match, labels)) return undefined;
+    return {
+      key: link.id,
+      labels,
+      active: (rule.states as readonly string[]).includes(link.state),
+      detail: [link.state, ...link.reasons].join(': '),
+    };
+  };
+  /** The feed's version at the last reading; undefined until a full reading. */
+  let version: number | undefined;
   return {
     rule,
     event: false,
     ...IGNORED,
-    evaluate: () =>
-      links().flatMap((link) => {
-        const labels = { kind: link.kind, [rule.groupLabel]: link.group, link: link.id.slice(link.kind.length + 1) };
-        if (!matchesAll(rule.match, labels)) return [];
-        return [
-          {
-            key: link.id,
-            labels,
-            active: (rule.states as readonly string[]).includes(link.state),
-            detail: [link.state, ...link.reasons].join(': '),
-          },
-        ];
-      }),
+    evaluate() {
+      version = feed?.linkVersion;
+      return links().flatMap((link) => observation(link) ?? []);
+    },
+    ...(feed && {
+      changes() {
+        const changed = version === undefined ? undefined : feed.linksChangedSince(version);
+        if (!changed) return undefined;
+        version = feed.linkVersion;
+        const observations: Observation[] = [];
+        const gone: string[] = [];
+        for (const link of changed) {
+          const obs = observation(link);
+          if (obs) observations.push(obs);
+          else gone.push(link.id);
+        }
+        return { observations, gone };
+      },
+    }),
   };
 }
 
@@ -176,10 +206,15 @@ function milestoneRule(rule: Extract<RuleConfig, { kind: 'milestone' }>): RuleEv
   };
 }
 
-export function createEvaluator(rule: RuleConfig, links: () => readonly Link[], selfChecks?: SelfChecks): RuleEvaluator {
+export function createEvaluator(
+  rule: RuleConfig,
+  links: () => readonly Link[],
+  selfChecks?: SelfChecks,
+  linkChanges?: LinkChangeFeed,
+): RuleEvaluator {
   switch (rule.kind) {
     case 'link':
-      return linkRule(rule, links);
+      return linkRule(rule, links, linkChanges);
     case 'threshold':
       return thresholdRule(rule);
     case 'source':

@@ -1,19 +1,8 @@
 import { appendFileSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { JsonCheckpoint } from '../lib/checkpoint.js';
-import type { Delivery } from './outbox.js';
-import type { GroupState } from './groups.js';
-import type { Silence } from './silences.js';
-import type { AlertRecord } from './state.js';
+import { StateJournal, type Replay } from './journal.js';
 
-export interface AlertingState {
-  version: 1;
-  savedAt: number;
-  alerts: AlertRecord[];
-  groups: GroupState[];
-  outbox: Delivery[];
-  silences: Silence[];
-}
+export type { AlertingState } from './journal.js';
 
 /** One line of the notification log (notifications.jsonl in the state dir). */
 export interface LogEntry {
@@ -36,13 +25,13 @@ const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
 const RECENT = 500;
 
 /**
- * The alerting state (alerts, groups, the outbox of notifications not yet delivered, silences) in
- * one file replaced atomically, and an append-only notification log. The state is saved before a
- * notification is sent (write-ahead), so a crash re-sends at most what was in flight, under the
- * same notification id and dedup key, and never forgets a group it has paged.
+ * The alerting state (alerts, groups, the outbox of notifications not yet delivered, silences) as a
+ * snapshot and a journal of changes (journal.ts), and an append-only notification log. Changes are
+ * committed before a notification is sent (write-ahead), so a crash re-sends at most what was in
+ * flight, under the same notification id and dedup key, and never forgets a group it has paged.
  */
 export class AlertingStore {
-  readonly #checkpoint: JsonCheckpoint<AlertingState>;
+  readonly journal: StateJournal;
   readonly #logFile: string;
   readonly #recent: LogEntry[] = [];
   #unwritten: string[] = [];
@@ -52,19 +41,13 @@ export class AlertingStore {
     private readonly onEntry?: (entry: LogEntry) => void,
   ) {
     mkdirSync(dir, { recursive: true });
-    this.#checkpoint = new JsonCheckpoint(join(dir, 'state.json'));
+    this.journal = new StateJournal(dir);
     this.#logFile = join(dir, 'notifications.jsonl');
     this.#recent.push(...readTail(this.#logFile, RECENT));
   }
 
-  load(): AlertingState | undefined {
-    const state = this.#checkpoint.read();
-    if (state && state.version !== 1) throw new Error(`${this.#checkpoint.file}: unknown alerting state version ${String(state.version)}`);
-    return state;
-  }
-
-  save(state: AlertingState): void {
-    this.#checkpoint.write(state);
+  load(): Replay {
+    return this.journal.load();
   }
 
   /** Buffers an entry; `flushLog` appends the buffered ones in one write (a mass outage logs thousands per evaluation). */

@@ -84,6 +84,9 @@ export class HealthEngine {
   #byGroup: Entry[] | undefined;
   /** No link can turn stale before this (ms): the periodic check skips the scan of 60,000 links until then. */
   #nextStaleAt = Infinity;
+  /** The change feed: ids of the links changed at versions #changesFrom + 1 … #changesFrom + length, oldest first. */
+  #changes: string[] = [];
+  #changesFrom = 0;
 
   constructor(private readonly options: HealthOptions) {
     this.#rules = new Map((options.rules ?? defaultRules(options)).map((r) => [r.measurement, r]));
@@ -110,13 +113,14 @@ export class HealthEngine {
       const group = rule.group(metric.tags);
       let link = this.#links.get(id);
       if (!link) link = this.#add(id, rule.kind, group, true);
-      else if (link.group !== group) ((link.group = group), (this.#byGroup = undefined));
+      else if (link.group !== group) ((link.group = group), (this.#byGroup = undefined), this.#changed(id));
       link.polled = true;
       if (metric.time + this.options.staleAfterMs < this.#nextStaleAt) this.#nextStaleAt = metric.time + this.options.staleAfterMs;
       const { site, region, customer } = metric.tags;
-      if (link.site !== site || link.region !== region || link.customer !== customer) Object.assign(link, { site, region, customer });
+      if (link.site !== site || link.region !== region || link.customer !== customer)
+        (Object.assign(link, { site, region, customer }), this.#changed(id));
       const change = link.tracker.observe(rule.evaluate(metric.fields), metric.time);
-      if (change) changes.push(this.#point(id, link, change, metric.time));
+      if (change) (changes.push(this.#point(id, link, change, metric.time)), this.#changed(id));
     }
     return changes;
   }
@@ -128,7 +132,7 @@ export class HealthEngine {
     for (const [id, link] of this.#links) {
       if (!link.polled) continue;
       const change = link.tracker.checkStale(now);
-      if (change) changes.push(this.#point(id, link, change, now));
+      if (change) (changes.push(this.#point(id, link, change, now)), this.#changed(id));
       const staleAt = link.tracker.staleAt;
       if (staleAt < next) next = staleAt;
     }
@@ -147,7 +151,25 @@ export class HealthEngine {
     const change = entry.tracker.report(verdict, time, source);
     // A polled link a trap brought back from stale can go stale again.
     if (entry.polled) this.#nextStaleAt = Math.min(this.#nextStaleAt, entry.tracker.staleAt);
+    if (change) this.#changed(id);
     return change && this.#point(id, entry, change, time);
+  }
+
+  /** Counts every change of a link's state, reasons, group or inventory tags (not of lastSeen): see linksChangedSince. */
+  get linkVersion(): number {
+    return this.#changesFrom + this.#changes.length;
+  }
+
+  /**
+   * The links changed after `version` (an earlier linkVersion), each once, so that a reader of all
+   * links (a link alert rule, every second) can read only those; undefined when changes that old are
+   * no longer kept (about two per link are): read links() then.
+   */
+  linksChangedSince(version: number): Link[] | undefined {
+    if (version < this.#changesFrom || version > this.linkVersion) return undefined;
+    const ids = new Set<string>();
+    for (let i = version - this.#changesFrom; i < this.#changes.length; i++) ids.add(this.#changes[i]!);
+    return [...ids].flatMap((id) => linkOf(this.#links.get(id)!) ?? []);
   }
 
   /** Every link, worst first, then by group and id. */
@@ -205,6 +227,14 @@ export class HealthEngine {
     this.#links.set(id, entry);
     this.#byGroup = undefined;
     return entry;
+  }
+
+  #changed(id: string): void {
+    this.#changes.push(id);
+    if (this.#changes.length <= 2 * this.#links.size + 1024) return;
+    const dropped = this.#changes.length >> 1;
+    this.#changes.splice(0, dropped);
+    this.#changesFrom += dropped;
   }
 
   #ordered(): Entry[] {

@@ -31,7 +31,8 @@ export class AlertingHarness {
 
   constructor(
     private readonly alerting: object,
-    private readonly options: { start?: number; timezone?: string; stateDir?: string; selfChecks?: SelfChecks } = {},
+    /** `linkFeed: false`: link rules read every link at every evaluation (no change feed), as a reference. */
+    private readonly options: { start?: number; timezone?: string; stateDir?: string; selfChecks?: SelfChecks; linkFeed?: boolean } = {},
   ) {
     this.clock = new ManualClock(options.start ?? Date.parse('2026-11-25T12:00:00Z'));
     this.health = new HealthEngine({ holdMs: 30_000, staleAfterMs: 45_000 });
@@ -48,6 +49,7 @@ export class AlertingHarness {
       stateDir: this.stateDir,
       log: this.logger.log,
       links: () => this.health.links(),
+      ...(this.options.linkFeed === false ? {} : { linkChanges: this.health }),
       selfChecks: this.options.selfChecks,
       now: this.clock.now,
       emit: (points) => this.points.push(...points),

@@ -1,6 +1,6 @@
 // Evaluation cost at carrier scale: `npx tsx collector/src/alerting/testing/scale.ts`.
 // 600 sites of one core router and 100 IADs; every IAD down, half the routers down (their IADs inhibited).
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AlertingHarness, device, removeHarnessDirs } from './harness.js';
 
@@ -33,8 +33,11 @@ for (let step = 0; step < 8; step++) {
   process.stdout.write(`evaluation ${step}: observe ${points.length} points ${observe} ms, evaluate ${tick} ms\n`);
 }
 const alerts = h.engine.alerts();
-const state = statSync(join(h.stateDir, 'alerting', 'state.json')).size;
+const dir = join(h.stateDir, 'alerting');
+const state = readdirSync(dir)
+  .filter((f) => f === 'state.json' || f.startsWith('journal-'))
+  .reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 process.stdout.write(
-  `${alerts.filter((a) => a.state === 'firing').length} firing, ${alerts.filter((a) => a.suppressedBy).length} inhibited; state file ${(state / 1e6).toFixed(1)} MB\n`,
+  `${alerts.filter((a) => a.state === 'firing').length} firing, ${alerts.filter((a) => a.suppressedBy).length} inhibited; state (snapshot and journal) ${(state / 1e6).toFixed(1)} MB\n`,
 );
 removeHarnessDirs();
