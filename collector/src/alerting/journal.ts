@@ -106,20 +106,19 @@ export class StateJournal {
 
   /**
    * Makes the buffered changes durable (append and fsync), or writes `whole()` as the next snapshot
-   * when the journal has grown past the snapshot or an append failed. Returns the bytes written.
+   * when the journal would grow past the snapshot (a mass outage changes every alert at once) or an
+   * append failed. Returns the bytes written.
    */
   commit(whole: () => AlertingState): number {
-    if (this.#broken || this.#journalBytes > Math.max(this.compactAtBytes, this.#snapshotBytes)) {
-      this.#buffer.clear();
-      return this.#compact(whole());
-    }
+    if (this.#broken) return this.#compact(whole());
     if (this.#buffer.size === 0) return 0;
     const lines = [...this.#buffer.values()].map(({ kind, id, value }) =>
       JSON.stringify(value === undefined ? { delete: kind, id } : { put: kind, id, value }),
     );
     lines.push(JSON.stringify({ commit: lines.length }));
-    this.#buffer.clear();
     const text = Buffer.from(`${lines.join('\n')}\n`);
+    if (this.#journalBytes + text.length > Math.max(this.compactAtBytes, this.#snapshotBytes)) return this.#compact(whole());
+    this.#buffer.clear();
     try {
       const fd = openSync(this.file, 'a');
       try {
@@ -137,6 +136,7 @@ export class StateJournal {
   }
 
   #compact(state: AlertingState): number {
+    this.#buffer.clear(); // the snapshot holds every change
     this.#broken = true; // until the new snapshot is in place
     const next = this.#generation + 1;
     rmSync(this.#journalFile(next), { force: true }); // never replay leftovers over the new snapshot
