@@ -127,6 +127,7 @@ export class StateJournal {
       } finally {
         closeSync(fd);
       }
+      if (this.#journalBytes === 0) syncDir(this.dir); // a new journal file: its name must survive a power cut too
     } catch (error) {
       this.#broken = true;
       throw error;
