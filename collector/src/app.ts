@@ -19,7 +19,7 @@ import type { MeasurementSchema } from './pipeline/metric.js';
 import type { SelfChecks } from './pipeline/self-checks.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { Scheduler } from './pipeline/scheduler.js';
-import type { Sink } from './pipeline/sink.js';
+import { flushSinks, type Sink } from './pipeline/sink.js';
 import { sourceStatus } from './pipeline/source-status.js';
 import { TrunkAdvisor, trunkAdvice } from './traffic/advice.js';
 import { TrunkGroups, trunkGroup } from './traffic/trunk-groups.js';
@@ -89,9 +89,11 @@ export class Collector {
       (metrics) => [...metrics, ...this.health.observe(metrics)],
       ...(this.alerting ? [this.alerting.observe] : []),
     ]);
-    const flush = async () => void (await Promise.all(this.#sinks.map((s) => s.flush())));
-    const context = { log, stateDir: config.stateDir, timezone: config.timezone, registry: this.registry, flush, health: this.health, shard: config.shard };
-    this.#inputs = config.inputs.map((inputConfig) => findInputPlugin(inputConfig.type)!.create(inputConfig as never, context));
+    const context = { log, stateDir: config.stateDir, timezone: config.timezone, registry: this.registry, health: this.health, shard: config.shard };
+    // Each input its own flush (caller token): points a sink dropped are reported to the inputs that wrote since.
+    this.#inputs = config.inputs.map((inputConfig) =>
+      findInputPlugin(inputConfig.type)!.create(inputConfig as never, { ...context, flush: flushSinks(this.#sinks) }),
+    );
     this.#scheduler = new Scheduler(this.#inputs, this.#pipeline.emit, log, this.registry);
     this.#hub = new LiveHub(this.store, config.api.maxUpdatesPerSecond);
     this.api = new ApiServer({

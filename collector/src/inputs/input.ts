@@ -32,6 +32,8 @@ export interface InputContext {
   /**
    * Resolves when everything emitted so far has been delivered by every sink: an input that keeps
    * a read position (CDR offsets) checkpoints it only after this, so a crash re-reads, never loses.
+   * Rejects with PointsLostError when a sink dropped points this input emitted since its last
+   * settled flush (the input must read them again); each input has its own (pipeline/sink.ts flushSinks).
    */
   readonly flush: () => Promise<void>;
   /** This collector's shard (`--shard K/N`): inputs with many targets poll only their share. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { JsonCheckpoint } from '../../lib/checkpoint.js';
 import type { Logger } from '../../lib/log.js';
 import type { Metric } from '../../pipeline/metric.js';
+import { PointsLostError } from '../../pipeline/sink.js';
 import type { Emit, Input, InputContext } from '../input.js';
 import type { CdrConfig } from './config.js';
 import { DialPlan } from './dialplan.js';
@@ -35,6 +36,7 @@ interface Checkpoint {
 }
 
 const HEAD_BYTES = 64;
+const NONE_REJECTED: Checkpoint['rejected'] = { lines: 0, lastFile: '', lastLine: 0, lastReason: '' };
 
 /** One poll's reading: the points of the calls counted, how many, whether any file moved on, and the time it was read. */
 interface BatchRead {
@@ -92,7 +94,7 @@ export class CdrInput implements Input {
     this.#firstRun = saved === undefined;
     this.milestones = new MilestoneBook(config.name, this.#zone, config.milestones, saved?.book);
     this.#engine = this.#restore(saved);
-    this.#rejected = saved?.rejected ?? { lines: 0, lastFile: '', lastLine: 0, lastReason: '' };
+    this.#rejected = saved?.rejected ?? NONE_REJECTED;
   }
 
   /** Counts and files as of `saved` (the last checkpoint): at start, and to undo a batch that failed partway. */
@@ -152,8 +154,9 @@ export class CdrInput implements Input {
   async #poll(): Promise<void> {
     // Backpressure: after a flush failed (InfluxDB down), nothing more is read until what was
     // emitted is stored and checkpointed, so an outage never piles a backlog into the sink's memory.
+    // After a rollback (a sink dropped points of the batch) this waits until the sink has room again.
     if (this.#unflushed) {
-      await this.#flush();
+      await this.#handOff();
       this.#unflushed = false;
       this.#checkpoint.write(this.#state());
     }
@@ -166,7 +169,7 @@ export class CdrInput implements Input {
     } catch (error) {
       // Calls of this batch are already in the day totals and the readers hold the lines they fed, but
       // the checkpoint does not cover them: back to the checkpoint, so the next poll counts them once.
-      this.#engine = this.#restore(this.#checkpoint.read());
+      this.#rollBack();
       throw error;
     }
     const { counted, calls, changed, now } = read;
@@ -180,10 +183,35 @@ export class CdrInput implements Input {
     if (out.rejected.length) metrics.push(this.#rejectedMetric(now));
     this.#emit?.(metrics);
     this.#unflushed = true;
-    await this.#flush();
+    await this.#handOff();
     this.#unflushed = false;
     this.#engine.prune(now);
     this.#checkpoint.write(this.#state());
+  }
+
+  /**
+   * Waits for every sink to take what was emitted. When a sink had to drop some of it (InfluxDB spool
+   * and memory full), the input goes back to its checkpoint and stays #unflushed: the next poll waits
+   * until the sink has room, then reads the batch again and emits the same points (same series and
+   * times, so InfluxDB keeps one value), without a restart.
+   */
+  async #handOff(): Promise<void> {
+    try {
+      await this.#flush();
+    } catch (error) {
+      if (error instanceof PointsLostError) {
+        this.#rollBack();
+        this.#log.warn({ code: 'CALLBOARD_CDR_ROLLBACK', err: error.message }, 'a sink dropped points of this input: back to the checkpoint; the calls since are read again once the sink has room');
+      }
+      throw error;
+    }
+  }
+
+  /** Counts, files and rejected-line totals as of the last checkpoint (lines quarantined since are quarantined again when read again). */
+  #rollBack(): void {
+    const saved = this.#checkpoint.read();
+    this.#engine = this.#restore(saved);
+    this.#rejected = saved?.rejected ?? NONE_REJECTED;
   }
 
   /** Reads what is new into the engine's counts and quarantines rejected lines; throws with the batch half-counted (see #poll). */

@@ -5,7 +5,7 @@
 import type { Registry } from 'prom-client';
 import type { Logger } from '../../lib/log.js';
 import { forStorage, type MeasurementSchema, type Metric } from '../../pipeline/metric.js';
-import type { Sink } from '../../pipeline/sink.js';
+import { PointsLostError, type FlushOptions, type Sink } from '../../pipeline/sink.js';
 import { Backfiller, backfillStatements, LateTracker } from './backfill.js';
 import { backoffDelay, Batcher, FlushTimeoutError, Gate, type BatcherListener } from './batcher.js';
 import type { InfluxOutputConfig } from './config.js';
@@ -16,12 +16,13 @@ import { MemoryQueue, type PointBuffer } from './queue.js';
 import { rolledUp, type DesiredLayout } from './schema.js';
 import { applySetup } from './setup.js';
 import { isTimeZone } from './timezone.js';
-import { DiskSpool, SpoolError } from './spool.js';
+import { DiskSpool } from './spool.js';
 import { createInfluxClient, InfluxQLError, LineTransport, pingInflux, runQuery } from './transport.js';
 import { MetricValidator, type Rejection } from './validate.js';
 
 export { FlushTimeoutError } from './batcher.js';
 export { SpoolError } from './spool.js';
+export { PointsLostError } from '../../pipeline/sink.js';
 export type { InfluxOutputConfig } from './config.js';
 
 export interface InfluxSinkOptions {
@@ -67,7 +68,11 @@ export class InfluxSink implements Sink {
   readonly #metrics: InfluxMetrics;
   readonly #spoolMetrics?: SpoolMetrics;
   #alarm = 0;
+  /** Points the spool dropped since the start; every one had a sequence number below #droppedBelow. */
   #spoolDropped = 0;
+  #droppedBelow = 0;
+  /** Per flush caller: the spool sequence its last settled durable flush covered (drops below it are not its concern). */
+  readonly #flushedTo = new WeakMap<object, number>();
   /** Since when and why InfluxDB has not been taking requests (undefined while it does, or before the first). */
   #unreachable: { since: number; error: string } | undefined;
   #everReached = false;
@@ -109,7 +114,10 @@ export class InfluxSink implements Sink {
         events: {
           damaged: (records) => this.#spoolMetrics!.damaged.inc(records),
           replayed: (points) => this.#spoolMetrics!.replayed.inc(points),
-          dropped: (points) => (this.#spoolDropped += points),
+          dropped: (points, below) => {
+            this.#spoolDropped += points;
+            this.#droppedBelow = Math.max(this.#droppedBelow, below);
+          },
         },
       });
       this.#queue = this.#spool;
@@ -249,34 +257,46 @@ export class InfluxSink implements Sink {
    * With a spool: resolves when every point written before the call is on disk (fdatasync) or in
    * InfluxDB — the hand-off the CDR input waits for before it checkpoints. Rejects with
    * FlushTimeoutError when that takes longer than `timeoutMs` (default 3 × config.timeout, 30 s:
-   * the spool is full and InfluxDB down, which is the back-pressure), and with SpoolError once
-   * any point was dropped since the start: whatever the caller wrote may be among them, so no
-   * durable hand-off is confirmed again until a restart, when inputs with checkpoints (CDR) read
-   * again from their last one and nothing is lost. `delivered: true` (and a sink without spool) waits until
-   * InfluxDB took them (or refused them as bad data, or they were dropped).
+   * the spool is full and InfluxDB down, which is the back-pressure), and with PointsLostError
+   * when points were dropped that were written since `caller`'s last settled flush (without a
+   * caller: since the start): whatever the caller wrote may be among them, so it must write them
+   * again (the CDR input reads again from its checkpoint). The caller's next flush covers only
+   * what is written after the rejection, so it succeeds once the spool has room again (README,
+   * "Dropped points"). `delivered: true` (and a sink without spool) waits until InfluxDB took
+   * them (or refused them as bad data, or they were dropped).
    */
-  flush(options: { timeoutMs?: number; delivered?: boolean } = {}): Promise<void> {
+  flush(options: FlushOptions & { timeoutMs?: number; delivered?: boolean } = {}): Promise<void> {
     const timeoutMs = options.timeoutMs ?? 3 * this.#config.timeout;
     if (!this.#spool || options.delivered) return this.#batcher.flush(timeoutMs);
-    return this.#durable(this.#spool, timeoutMs);
+    return this.#durable(this.#spool, timeoutMs, options.caller);
   }
 
-  async #durable(spool: DiskSpool, timeoutMs: number): Promise<void> {
+  async #durable(spool: DiskSpool, timeoutMs: number, caller: object | undefined): Promise<void> {
     const target = spool.tailSeq;
+    const since = (caller && this.#flushedTo.get(caller)) ?? 0;
+    const settle = (seq: number): void => {
+      if (caller) this.#flushedTo.set(caller, Math.max(seq, this.#flushedTo.get(caller) ?? 0));
+    };
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (this.#spoolDropped > 0) {
+      if (this.#droppedBelow > since) {
+        settle(spool.tailSeq); // the caller writes again whatever it had written up to now
         if (this.#limiter.allow('flush-after-drop')) {
           this.#log.error(
             { code: 'CALLBOARD_INFLUX_POINTS_DROPPED', dropped: this.#spoolDropped },
-            'InfluxDB output dropped points since it started (spool and memory full): checkpoints cannot move on; restart the collector once the spool has room, inputs with checkpoints then read again what was dropped',
+            'InfluxDB output dropped points a waiting input had written (spool and memory full): its checkpoint stays; inputs with checkpoints read again from it once the spool has room',
           );
         }
-        throw new SpoolError(`InfluxDB spool dropped ${this.#spoolDropped} points since the start; no durable hand-off until a restart`);
+        throw new PointsLostError(
+          `InfluxDB spool dropped points written since this caller's last flush (${this.#spoolDropped} since the start)`,
+        );
       }
       if (this.#state === 'stopped') throw new Error('InfluxDB output stopped before the flush finished');
       spool.sync();
-      if (spool.durableSeq >= target) return;
+      if (spool.durableSeq >= target) {
+        settle(target);
+        return;
+      }
       if (Date.now() >= deadline) throw new FlushTimeoutError(timeoutMs, spool.tailSeq - spool.durableSeq);
       await new Promise((resolve) => setTimeout(resolve, DURABLE_POLL_MS));
     }

@@ -115,8 +115,8 @@ describe('DiskSpool', () => {
 
   it('at maxBytes keeps new points in memory (not durable), moves them to disk as room frees, drops the oldest beyond maxMemoryPoints', () => {
     const dir = newDir();
-    const dropped: number[] = [];
-    const spool = open(dir, { maxBytes: 400, maxMemoryPoints: 12 }, { dropped: (n) => dropped.push(n) });
+    const dropped: [number, number][] = [];
+    const spool = open(dir, { maxBytes: 400, maxMemoryPoints: 12 }, { dropped: (n, below) => dropped.push([n, below]) });
     expect(spool.push(lines(0, 5), 1)).toBe(0);
     expect(spool.memoryPoints).toBe(0);
     expect(spool.push(lines(5, 5), 2)).toBe(0);
@@ -129,11 +129,15 @@ describe('DiskSpool', () => {
     const memoryBefore = spool.memoryPoints;
     const lost = spool.push(lines(15, 10), 4);
     expect(lost).toBeGreaterThan(0);
-    expect(dropped).toEqual([lost]);
+    expect(dropped).toEqual([[lost, expect.any(Number)]]);
     expect(spool.memoryPoints).toBe(memoryBefore + 10 - lost);
     const got = drain(spool, 3);
     expect(got.length).toBe(25 - lost);
     expect(got.slice(-10)).toEqual(lines(15, 10)); // the newest survive, in order
+    // `below` bounds the sequence numbers of what was dropped, tightly (what a flush's caller is judged by).
+    const missing = lines(0, 25).flatMap((line, seq) => (got.includes(line) ? [] : [seq]));
+    expect(missing).toHaveLength(lost);
+    expect(dropped[0]![1]).toBe(Math.max(...missing) + 1);
     expect(spool.memoryPoints).toBe(0);
   });
 

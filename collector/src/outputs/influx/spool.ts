@@ -52,8 +52,8 @@ export interface SpoolOptions {
 export interface SpoolEvents {
   /** Records found damaged when the spool was opened (a torn last write, or corruption), and skipped. */
   damaged?(records: number, points: number | undefined): void;
-  /** Points dropped because neither the disk nor memory could hold them. */
-  dropped?(points: number): void;
+  /** Points dropped because neither the disk nor memory could hold them; every one had a sequence number below `below`. */
+  dropped?(points: number, below: number): void;
   /** Points acked while the spool was replaying a backlog (after an outage or a restart). */
   replayed?(points: number): void;
 }
@@ -393,6 +393,7 @@ export class DiskSpool implements PointBuffer<string> {
   #trimMemory(): number {
     let excess = this.#memoryPending - this.#o.maxMemoryPoints;
     let dropped = 0;
+    let below = 0;
     // The records of a batch being written from memory stay.
     const keep = this.#peeked?.from === 'memory' ? this.#peeked.records : 0;
     while (excess > 0 && this.#memory.length > keep) {
@@ -401,9 +402,10 @@ export class DiskSpool implements PointBuffer<string> {
       if (keep === 0) this.#memorySkip = 0;
       dropped += n;
       excess -= n;
+      below = Math.max(below, record!.firstSeq + record!.lines.length);
     }
     this.#memoryPending -= dropped;
-    if (dropped > 0) this.#o.events.dropped?.(dropped);
+    if (dropped > 0) this.#o.events.dropped?.(dropped, below);
     return dropped;
   }
 
