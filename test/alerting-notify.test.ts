@@ -215,7 +215,7 @@ describe('a notifier answering 500', () => {
     const healthy = await receiver(() => now());
     const h = new AlertingHarness({
       groupWait: '0s',
-      retry: { attempts: 6, initialBackoff: '1s', maxBackoff: '1m' },
+      retry: { initialBackoff: '1s', maxBackoff: '1m' },
       rules: [{ name: 'iad-down', kind: 'threshold', measurement: 'snmp_device', when: ['up < 1'], resolveAfter: '0s' }],
       notifiers: [
         { name: 'flaky', type: 'webhook', url: failing.url },
@@ -348,7 +348,7 @@ describe('write-ahead', () => {
     );
     const h = new AlertingHarness({
       groupWait: '0s',
-      retry: { attempts: 20, initialBackoff: '1s', maxBackoff: '2s' },
+      retry: { initialBackoff: '1s', maxBackoff: '2s' },
       rules: [{ name: 'iad-down', kind: 'threshold', measurement: 'snmp_device', when: ['up < 1'] }],
       notifiers: [{ name: 'hook', type: 'webhook', url: hook.url }],
     });
@@ -405,5 +405,109 @@ describe('source and no-data rules, repeat interval', () => {
     expect(byRule('no-calls-data')).toEqual(['trigger', 'repeat', 'repeat', 'resolve']);
     const triggers = hook.received.filter((r) => r.body.event === 'trigger');
     expect(triggers.map((r) => Date.parse(r.body.createdAt) - start)).toEqual([100_000, 190_000]);
+  });
+});
+
+describe('a page is never given up while the outage lasts', () => {
+  const iadDown = { name: 'iad-down', kind: 'threshold', measurement: 'snmp_device', when: ['up < 1'], resolveAfter: '0s' };
+
+  it('a receiver answering 500 for an hour: the trigger is retried with capped backoff, delivered exactly once, then its resolve', async () => {
+    let now = () => 0;
+    let start = 0;
+    const pager = await receiver(
+      () => now(),
+      () => (now() - start < 3_600_000 ? 500 : 200),
+    );
+    const h = new AlertingHarness({
+      groupWait: '0s',
+      retry: { initialBackoff: '1s', maxBackoff: '5m' },
+      rules: [iadDown],
+      notifiers: [{ name: 'pager', type: 'webhook', url: pager.url }],
+    });
+    now = h.clock.now;
+    start = h.clock.t;
+    await h.run(70 * 60_000, 10_000, (t) => [device(t, 'iad1', { site: 'a' }, t - start > 65 * 60_000)]);
+    const delivered = pager.received.filter((r) => r.status === 200);
+    expect(delivered.map((r) => r.body.event)).toEqual(['trigger', 'resolve']);
+    // At the first attempt after the hour of 500s (attempts at most maxBackoff apart), and the resolve when iad1 is back.
+    expect(delivered[0]!.at - start).toBeGreaterThanOrEqual(3_600_000);
+    expect(delivered[0]!.at - start).toBeLessThanOrEqual(3_600_000 + 5 * 60_000 + 10_000);
+    expect(delivered[1]!.at - start).toBe(65 * 60_000 + 10_000);
+    const triggers = pager.received.filter((r) => r.body.event === 'trigger');
+    expect(new Set(triggers.map((r) => r.body.id)).size).toBe(1); // the same notification every time
+    expect(triggers.length).toBeGreaterThan(12); // the old limit gave up after 12 attempts (~25 min)
+    const gaps = triggers.slice(1).map((r, i) => r.at - triggers[i]!.at);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(5 * 60_000 + 10_000); // capped at maxBackoff (+ one evaluation step)
+    expect(h.engine.notificationLog(1000).filter((e) => e.status === 'failed')).toEqual([]);
+  });
+
+  it('a trigger is given up once its alert resolved; a resolve is retried until retry.resolveMaxAge', async () => {
+    const pager = await receiver(
+      () => 0,
+      () => 503,
+    );
+    const h = new AlertingHarness({
+      groupWait: '0s',
+      retry: { initialBackoff: '1s', maxBackoff: '1m', resolveMaxAge: '30m' },
+      rules: [iadDown],
+      notifiers: [{ name: 'pager', type: 'webhook', url: pager.url }],
+    });
+    const start = h.clock.t;
+    await h.run(60 * 60_000, 10_000, (t) => [device(t, 'iad1', { site: 'a' }, t - start > 5 * 60_000)]);
+    const log = h.engine.notificationLog(1000);
+    const at = (status: string, event: string) => log.find((e) => e.status === status && e.event === event)!.time;
+    expect(log.filter((e) => e.status === 'failed').map((e) => e.event)).toEqual(['trigger', 'resolve']);
+    // The trigger: at its first attempt after the resolve was queued (attempts at most maxBackoff apart).
+    expect(at('failed', 'trigger') - at('queued', 'resolve')).toBeGreaterThanOrEqual(0);
+    expect(at('failed', 'trigger') - at('queued', 'resolve')).toBeLessThanOrEqual(60_000 + 10_000);
+    // The resolve: at its first attempt 30 min after it was queued.
+    expect(at('failed', 'resolve') - at('queued', 'resolve')).toBeGreaterThanOrEqual(30 * 60_000);
+    expect(at('failed', 'resolve') - at('queued', 'resolve')).toBeLessThanOrEqual(31 * 60_000 + 10_000);
+    expect(log.filter((e) => e.event === 'resolve' && e.status === 'retry').length).toBeGreaterThan(30);
+    expect(h.engine.pendingDeliveries()).toEqual([]);
+  });
+
+  it('a notifier failing longer than retry.failingAfter raises the self alert, delivered by the other notifier; both in order after', async () => {
+    let now = () => 0;
+    let broken = true;
+    const pager = await receiver(
+      () => now(),
+      () => (broken ? 500 : 200),
+    );
+    const chat = await receiver(() => now());
+    const h = new AlertingHarness({
+      groupWait: '0s',
+      retry: { initialBackoff: '1s', maxBackoff: '1m', failingAfter: '2m' },
+      rules: [
+        iadDown,
+        { name: 'notifier-failing', kind: 'self', checks: ['notifier'], resolveAfter: '0s', annotations: { summary: '{{detail}}' } },
+      ],
+      notifiers: [
+        { name: 'pager', type: 'webhook', url: pager.url },
+        { name: 'chat', type: 'webhook', url: chat.url },
+      ],
+    });
+    now = h.clock.now;
+    const start = h.clock.t;
+    const poll = (t: number) => [device(t, 'iad1', { site: 'a' }, false)];
+    await h.run(10 * 60_000, 5_000, poll);
+    broken = false;
+    await h.run(5 * 60_000, 5_000, poll);
+    const seen = (r: HttpReceiver) =>
+      r.received.filter((x) => x.status < 300).map((x) => [x.body.group.labels.alertname, x.body.event, x.at - start]);
+    expect(seen(chat)).toEqual([
+      ['iad-down', 'trigger', 5_000],
+      ['notifier-failing', 'trigger', 125_000], // 2 min after the first failure, at the next evaluation
+      ['notifier-failing', 'resolve', expect.any(Number)],
+    ]);
+    const selfPage = chat.received.find((x) => x.body.group.labels.alertname === 'notifier-failing')!;
+    expect(selfPage.body.alerts[0].annotations.summary).toMatch(/^notifier pager has not delivered for 2 min \(1 waiting\): .*500/);
+    // The pager, once back: its queue in order, the iad-down trigger exactly once.
+    expect(seen(pager).map(([name, event]) => `${name} ${event}`)).toEqual([
+      'iad-down trigger',
+      'notifier-failing trigger',
+      'notifier-failing resolve',
+    ]);
+    expect(seen(pager)[0]![2]).toBeGreaterThanOrEqual(10 * 60_000);
   });
 });

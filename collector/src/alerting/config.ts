@@ -183,8 +183,22 @@ export const alertingSchema = z
     groupWait: duration('10s'),
     /** A group still firing is notified again after this long. */
     repeatInterval: duration('4h'),
+    /**
+     * Deliveries that fail with a retryable error: a trigger or repeat is retried as long as its group is
+     * still firing, a resolve until it is `resolveMaxAge` old; waits double from initialBackoff up to maxBackoff.
+     */
     retry: z
-      .strictObject({ attempts: z.number().int().min(1).max(100).default(12), initialBackoff: duration('1s'), maxBackoff: duration('5m') })
+      .strictObject({
+        initialBackoff: duration('1s'),
+        maxBackoff: duration('5m'),
+        resolveMaxAge: duration('24h'),
+        /** A notifier that has not delivered for this long raises the `notifier` check of `self` rules. */
+        failingAfter: duration('5m'),
+      })
+      .superRefine((r, ctx) => {
+        if (r.maxBackoff < r.initialBackoff)
+          ctx.addIssue({ code: 'custom', path: ['maxBackoff'], message: 'must be at least initialBackoff' });
+      })
       .prefault({}),
     rules: z.array(ruleSchema).default([]),
     notifiers: z.array(notifierSchema).default([]),

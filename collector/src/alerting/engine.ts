@@ -83,7 +83,12 @@ export class AlertEngine {
     this.#now = options.now ?? Date.now;
     this.#log = options.log.child({ component: 'alerting' });
     this.#rules = new Map(options.config.rules.map((r) => [r.name, r]));
-    this.#evaluators = options.config.rules.map((r) => createEvaluator(r, options.links, options.selfChecks, options.linkChanges));
+    // `self` rules also see the outbox's own check: a notifier that stopped delivering is paged through the others.
+    const selfChecks: SelfChecks = (now) => [
+      ...(options.selfChecks?.(now) ?? []),
+      ...(this.#notifiers.size ? [this.#outbox.check(now)] : []),
+    ];
+    this.#evaluators = options.config.rules.map((r) => createEvaluator(r, options.links, selfChecks, options.linkChanges));
     for (const e of this.#evaluators) if (e.changes) this.#views.set(e.rule.name, new RuleView());
     this.#notifiers = new Map(options.config.notifiers.map((n) => [n.name, createNotifier(n)]));
     this.#windows = new MaintenanceWindows(options.config.maintenance, options.timezone);
@@ -108,6 +113,7 @@ export class AlertEngine {
     for (const group of saved?.groups ?? []) this.#groups.set(group.key, group);
     const hooks = {
       now: this.#now,
+      firing: (groupKey: string) => this.#groups.has(groupKey),
       changed: (delivery: Delivery) => (this.#persistDelivery(delivery), this.#save(), this.#flushLog()),
       record: (entry: LogEntry) => this.#store.log(entry),
     };

@@ -68,6 +68,20 @@ describe('self checks of the InfluxDB output', () => {
     expect(parse({ checks: ['influx_spool', 'disk'] })).toThrow(/alerting\.rules\[0\]\.checks\[1\]: Invalid option/);
     expect(parse({ status: 'ok' })).toThrow(/alerting\.rules\[0\]\.status: Invalid option/);
     expect(parse({})().alerting!.rules[0]).toMatchObject({ kind: 'self', checks: [], status: 'degraded' });
+    expect(parse({ checks: ['notifier'] })().alerting!.rules[0]).toMatchObject({ checks: ['notifier'] });
+  });
+
+  it('retry: defaults (resolves kept 24 h, a notifier failing 5 min raises `notifier`), bad values refused by path', () => {
+    const parse = (retry: object) => () => parseConfig({ alerting: { retry } });
+    expect(parse({})().alerting!.retry).toEqual({
+      initialBackoff: 1000,
+      maxBackoff: 300_000,
+      resolveMaxAge: 86_400_000,
+      failingAfter: 300_000,
+    });
+    expect(parse({ initialBackoff: '10s', maxBackoff: '5s' })).toThrow(/alerting\.retry\.maxBackoff: must be at least initialBackoff/);
+    expect(parse({ resolveMaxAge: 'soon' })).toThrow(/alerting\.retry\.resolveMaxAge: /);
+    expect(parse({ attempts: 12 })).toThrow(/alerting\.retry\.attempts: unknown key/); // triggers are no longer given up after N attempts
   });
 });
 

@@ -4,8 +4,11 @@
 export const CHECK_STATUSES = ['ok', 'degraded', 'failing'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
-/** influx_write: InfluxDB takes writes; influx_spool: the spool holding points meanwhile has room and a working disk. */
-export const SELF_CHECK_NAMES = ['influx_write', 'influx_spool'] as const;
+/**
+ * influx_write: InfluxDB takes writes; influx_spool: the spool holding points meanwhile has room and a working disk;
+ * notifier: every alert notifier delivers (alerting/outbox.ts).
+ */
+export const SELF_CHECK_NAMES = ['influx_write', 'influx_spool', 'notifier'] as const;
 
 export interface SelfCheck {
   /** One of SELF_CHECK_NAMES: the `check` label of a `self` alert. */
