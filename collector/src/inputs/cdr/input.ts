@@ -207,9 +207,10 @@ export class CdrInput implements Input {
     }
   }
 
-  /** Counts, files and rejected-line totals as of the last checkpoint (lines quarantined since are quarantined again when read again). */
+  /** Counts, files, milestones and rejected-line totals as of the last checkpoint (lines quarantined since are quarantined again when read again). */
   #rollBack(): void {
     const saved = this.#checkpoint.read();
+    this.milestones.restore(saved?.book);
     this.#engine = this.#restore(saved);
     this.#rejected = saved?.rejected ?? NONE_REJECTED;
   }

@@ -25,6 +25,25 @@ function setup(targets = { calls_per_day: 100, minutes_per_day: 150 }) {
 }
 
 describe('milestones', () => {
+  it('announces a target again, at the same time, when the batch that passed it is read again after a rollback', () => {
+    const { book, engine } = setup();
+    const day = '2026-11-18';
+    const checkpoint = { book: book.state(), engine: engine.state() };
+    const batch = Array.from({ length: 120 }, (_, i) => call(at(day, 9, i % 60)));
+    const events = (e: CdrEngine) => {
+      const out: Metric[] = [];
+      e.add(batch, out);
+      e.drainTotals(out);
+      return out.filter((m) => m.measurement === 'milestone');
+    };
+    const first = events(engine);
+    expect(first.map((m) => m.tags.target)).toEqual(['calls_per_day']);
+    // The sink lost the batch: the input goes back to its checkpoint, book included, and reads it again.
+    book.restore(checkpoint.book);
+    const again = new CdrEngine({ source: 'ss1', zone, dialPlan: new DialPlan(dialPlanSchema.parse({})), book, perCallPoints: false, keepDays: 0 }, checkpoint.engine);
+    expect(events(again)).toEqual(first);
+  });
+
   it('writes one milestone event per target per day, at the call that passed it', () => {
     const { feed } = setup();
     const day = '2026-11-18';

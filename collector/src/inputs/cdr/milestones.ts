@@ -67,12 +67,24 @@ const valueOf = (name: TargetName, s: { calls: number; billableMs: number }) => 
 export class MilestoneBook {
   readonly #summaries = new Map<string, DaySummary>();
   readonly #profiles = new Map<string, { slotCalls: number[]; slotMs: number[] }>();
-  readonly #fired: Set<string>;
+
+  readonly #fired = new Set<string>();
 
   constructor(readonly source: string, readonly zone: Zone, readonly targets: MilestoneTargets, state?: BookState) {
+    this.restore(state);
+  }
+
+  /**
+   * Back to `state` (a checkpoint's), in place: the API holds this book. After an input rolls back,
+   * a target passed in the batch it reads again is announced again (same time: InfluxDB keeps one point).
+   */
+  restore(state: BookState | undefined): void {
+    this.#summaries.clear();
+    this.#profiles.clear();
+    this.#fired.clear();
     for (const [day, [calls, answered, billableMs]] of Object.entries(state?.summaries ?? {})) this.#summaries.set(day, { day, calls, answered, billableMs });
     for (const [day, p] of Object.entries(state?.profiles ?? {})) this.#profiles.set(day, p);
-    this.#fired = new Set(state?.fired ?? []);
+    for (const key of state?.fired ?? []) this.#fired.add(key);
   }
 
   /** Records a day's running totals; returns milestone events for targets passed since the last update. */
