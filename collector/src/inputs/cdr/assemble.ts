@@ -48,10 +48,22 @@ class OpenCall {
 
 export type AssemblerState = CdrRow[][];
 
+/** Closed calls' keys tolerated in the key map before it is rebuilt (and at least as many as the live keys). */
+const MIN_CLOSED_KEYS_TO_REBUILD = 2048;
+
 const PRECEDENCE: Record<Disposition, number> = { answered: 3, busy: 2, failed: 1, no_answer: 0 };
 
 export class CallAssembler {
-  readonly #byKey = new Map<string, OpenCall>();
+  /**
+   * Leg key → open call. A closed call's keys are not deleted one by one: they stay, pointing at the closed
+   * (emptied) call, which a lookup takes for no call, until they outnumber the live keys and the map is built
+   * anew from the open calls. Deleting them cost more than the lookups: with a 2-minute leg window the
+   * churned hash table was promoted to the old generation at every young collection (FreeSWITCH: ~400 MB
+   * promoted per day's file and ~20 % of the ingest time in the collector, against ~25 MB without deletes).
+   */
+  #byKey = new Map<string, OpenCall>();
+  /** Keys of closed calls still in #byKey (an upper bound: a key seen again in a new call counts until the rebuild). */
+  #closedKeys = 0;
   /** Open calls in the order they were opened; rows arrive in about end-time order, so the oldest are at the front. */
   #queue: OpenCall[] = [];
   #head = 0;
@@ -94,7 +106,7 @@ export class CallAssembler {
       }
       if (call.lastEndMs >= limitMs) break;
       this.#head += 1;
-      for (const k of call.keys) this.#byKey.delete(k);
+      this.#closedKeys += call.keys.length;
       const more = call.more;
       if (more) more.unshift(call.first); // the call is closing: its own array serves the merge
       out.push(more ? this.#merge(more) : call.first);
@@ -104,6 +116,19 @@ export class CallAssembler {
       this.#queue = queue.slice(this.#head);
       this.#head = 0;
     }
+    if (this.#closedKeys > MIN_CLOSED_KEYS_TO_REBUILD && this.#closedKeys * 2 > this.#byKey.size) this.#rebuildKeys();
+  }
+
+  /** The key map of the open calls only (closed calls' keys dropped at once, no delete per key). */
+  #rebuildKeys(): void {
+    const byKey = new Map<string, OpenCall>();
+    const queue = this.#queue;
+    for (let i = this.#head; i < queue.length; i++) {
+      const call = queue[i]!;
+      if (call.first) for (const k of call.keys) byKey.set(k, call);
+    }
+    this.#byKey = byKey;
+    this.#closedKeys = 0;
   }
 
   state(): AssemblerState {
@@ -115,7 +140,8 @@ export class CallAssembler {
     let call: OpenCall | undefined;
     for (const k of keys) {
       const found = this.#byKey.get(k);
-      if (!found || found === call) continue;
+      // A closed call's key (left in the map, see #byKey) is no call: the row opens or joins another.
+      if (!found || found === call || !found.first) continue;
       if (!call) call = found;
       else {
         // This row links two calls opened separately: fold the second into the first.
