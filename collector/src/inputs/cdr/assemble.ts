@@ -48,7 +48,7 @@ class OpenCall {
 
 export type AssemblerState = CdrRow[][];
 
-/** Closed calls' keys tolerated in the key map before it is rebuilt (and at least as many as the live keys). */
+/** Closed calls' keys tolerated in the key map before it is rebuilt (and at least as many as the live keys). 512: as good; 16384: the bigger table is promoted again (worse than deleting). */
 const MIN_CLOSED_KEYS_TO_REBUILD = 2048;
 
 const PRECEDENCE: Record<Disposition, number> = { answered: 3, busy: 2, failed: 1, no_answer: 0 };
