@@ -46,7 +46,9 @@ function stored(out: string, dayStarts: number[]): Stored {
   const points = new Map<string, { measurement: string; time: number; fields: Record<string, number> }>();
   let raw = 0;
   if (existsSync(out)) {
-    for (const line of readFileSync(out, 'utf8').split('\n')) {
+    const text = readFileSync(out, 'utf8');
+    // Up to the last line break: a line being written (or torn by the kill) is not stored yet.
+    for (const line of text.slice(0, text.lastIndexOf('\n') + 1).split('\n')) {
       if (!line) continue;
       const m = JSON.parse(line);
       raw += m.measurement === 'cdr_call' ? 1 : 0;
