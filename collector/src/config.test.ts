@@ -70,6 +70,15 @@ describe('config', () => {
     expect(problems({ inputs: [{ ...snmp, targets }, cdr('pbx1')] })).toEqual([]);
   });
 
+  it('rejects two CDR inputs sharing a quarantine file (each cuts it back to its own checkpoint)', () => {
+    const cdr = (name: string, quarantine?: string) => ({ type: 'cdr', name, paths: [`/var/log/${name}/Master.csv`], quarantine });
+    const shared = '/var/lib/callboard/../callboard/bad.jsonl';
+    expect(problems({ inputs: [cdr('pbx1', '/var/lib/callboard/bad.jsonl'), cdr('pbx2', shared)] })).toEqual([
+      `inputs[1].quarantine: "${shared}" is also inputs[0].quarantine: each CDR input needs a quarantine file of its own`,
+    ]);
+    expect(problems({ inputs: [cdr('pbx1', '/var/lib/callboard/bad1.jsonl'), cdr('pbx2')] })).toEqual([]);
+  });
+
   it('takes secrets only from the environment or a file, and never prints them', () => {
     expect(problems({ api: { token: 'hunter22' } })[0]).toMatch(/^api.token: expected \{env: NAME\} or \{file: PATH\}/);
     expect(problems({ api: { token: { env: 'CALLBOARD_TEST_UNSET_VAR' } } })).toEqual(['api.token: environment variable CALLBOARD_TEST_UNSET_VAR is not set']);

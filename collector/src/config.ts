@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { alertingSchema } from './alerting/config.js';
@@ -55,7 +56,27 @@ function parseInputs(entries: readonly { type?: string }[], addIssue: (path: Pro
     parsed.push({ index, config });
   });
   cdrNamesAlsoDevices(parsed, addIssue);
+  cdrQuarantinesShared(parsed, addIssue);
   return parsed.map(({ config }) => config);
+}
+
+/** Each CDR input cuts its quarantine file back to its own checkpoint (Quarantine.cutTo): a shared file would lose another input's lines. */
+function cdrQuarantinesShared(
+  inputs: readonly { index: number; config: InputConfig }[],
+  addIssue: (path: PropertyKey[], message: string) => void,
+): void {
+  const fileAt = new Map<string, number>();
+  for (const { index, config } of inputs) {
+    if (config.type !== 'cdr' || config.quarantine === undefined) continue;
+    const file = resolve(config.quarantine);
+    const first = fileAt.get(file);
+    if (first === undefined) {
+      fileAt.set(file, index);
+      continue;
+    }
+    const other = formatPath(['inputs', first, 'quarantine']);
+    addIssue([index, 'quarantine'], `"${config.quarantine}" is also ${other}: each CDR input needs a quarantine file of its own`);
+  }
 }
 
 /**

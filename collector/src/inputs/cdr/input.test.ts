@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../lib/log.js';
 import type { Metric } from '../../pipeline/metric.js';
 import { cdrConfigSchema } from './config.js';
+import { PointsLostError } from '../../pipeline/sink.js';
 import { CdrInput } from './input.js';
 
 /** Pieces of text handed over before the injected read error; undefined: no error. */
@@ -46,7 +47,7 @@ afterEach(() => {
   dir = undefined;
 });
 
-function harness() {
+function harness(flush: () => Promise<void> = async () => {}) {
   dir = mkdtempSync(join(tmpdir(), 'callboard-cdr-input-'));
   const file = join(dir, 'acc_cdrs.log');
   const state = join(dir, 'state');
@@ -58,7 +59,7 @@ function harness() {
       registry: new Registry(),
       stateDir: state,
       timezone: 'America/New_York',
-      flush: async () => {},
+      flush,
     });
   const dayCalls = () =>
     [...emitted].reverse().find((m) => m.measurement === 'cdr_day' && m.time === Date.parse('2026-11-24T05:00:00Z'))?.fields.calls;
@@ -132,5 +133,35 @@ describe('cdr input: reading stops partway through a file', () => {
     await again.stop();
     expect(emitted).toEqual([]);
     expect(again.milestones.summary(DAY)?.calls).toBe(2 * calls);
+  });
+
+  it('a rejected line of a batch a sink lost is quarantined once when the batch is read again', async () => {
+    let lose = false;
+    const h = harness(async () => {
+      if (!lose) return;
+      lose = false;
+      throw new PointsLostError('spool and memory full: points dropped');
+    });
+    writeFileSync(h.file, lines(0, 100) + 'not a cdr line\n');
+    const input = h.make();
+    await input.start((m) => void h.emitted.push(...m));
+    expect(h.quarantined().map((r) => r.line)).toEqual([101]);
+
+    appendFileSync(h.file, lines(1000, 100) + 'still not a cdr line\n' + lines(2000, 10));
+    lose = true;
+    await expect(input.pollOnce()).rejects.toThrow(PointsLostError);
+    // Quarantined before the flush failed, then cut by the rollback: the checkpoint does not cover it.
+    expect(h.quarantined().map((r) => r.line)).toEqual([101]);
+    await input.pollOnce(); // waits for the sink, then reads the batch again
+    await input.stop();
+    expect(h.quarantined().map((r) => r.line)).toEqual([101, 202]);
+    expect(h.dayCalls()).toBe(210);
+
+    // A crash after quarantining but before the checkpoint: the restart cuts what the checkpoint does not cover.
+    appendFileSync(join(dir!, 'state', 'cdr-ss1-quarantine.jsonl'), JSON.stringify({ line: 999 }) + '\n');
+    const again = h.make();
+    await again.start((m) => void h.emitted.push(...m));
+    await again.stop();
+    expect(h.quarantined().map((r) => r.line)).toEqual([101, 202]);
   });
 });

@@ -33,6 +33,8 @@ interface Checkpoint {
   engine: EngineState;
   book: BookState;
   rejected: { lines: number; lastFile: string; lastLine: number; lastReason: string };
+  /** Size of the quarantine file as of this checkpoint (see Quarantine.cutTo); absent in older checkpoints. */
+  quarantineBytes?: number;
 }
 
 const HEAD_BYTES = 64;
@@ -95,6 +97,7 @@ export class CdrInput implements Input {
     this.milestones = new MilestoneBook(config.name, this.#zone, config.milestones, saved?.book);
     this.#engine = this.#restore(saved);
     this.#rejected = saved?.rejected ?? NONE_REJECTED;
+    this.#quarantine.cutTo(saved?.quarantineBytes);
   }
 
   /** Counts and files as of `saved` (the last checkpoint): at start, and to undo a batch that failed partway. */
@@ -207,12 +210,13 @@ export class CdrInput implements Input {
     }
   }
 
-  /** Counts, files, milestones and rejected-line totals as of the last checkpoint (lines quarantined since are quarantined again when read again). */
+  /** Counts, files, milestones, rejected-line totals and the quarantine file as of the last checkpoint. */
   #rollBack(): void {
     const saved = this.#checkpoint.read();
     this.milestones.restore(saved?.book);
     this.#engine = this.#restore(saved);
     this.#rejected = saved?.rejected ?? NONE_REJECTED;
+    this.#quarantine.cutTo(saved?.quarantineBytes);
   }
 
   /** Reads what is new into the engine's counts and quarantines rejected lines; throws with the batch half-counted (see #poll). */
@@ -364,6 +368,7 @@ export class CdrInput implements Input {
       engine: this.#engine.state(),
       book: this.milestones.state(),
       rejected: this.#rejected,
+      quarantineBytes: this.#quarantine.size(),
     };
   }
 }
