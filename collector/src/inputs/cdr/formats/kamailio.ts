@@ -110,8 +110,9 @@ export function parseKamailioLine(
   start = 0,
   end = line.length,
 ): LineResult {
-  if (line.charCodeAt(start) === 123 /* { */)
+  if (line.charCodeAt(start) === 123 /* { */) {
     return parseKamailioJson(start === 0 && end === line.length ? line : line.slice(start, end), zone);
+  }
   const n = splitBars(line, start, end);
   if (n < 3) return reject(`expected "|"-separated acc fields, got ${n} field(s)`);
   if (isMethod(line)) return transaction(line, n, zone, layout);
@@ -121,33 +122,20 @@ export function parseKamailioLine(
   if (endMs === undefined) return reject(`field 2 (end_time): not a time: "${text(line, 1)}"`);
   const durationMs = secondsToMsAt(line, bounds[4]!, bounds[5]!);
   if (durationMs === undefined) return reject(`field 3 (duration): not seconds: "${text(line, 2)}"`);
-  if (n !== 3 + layout.cdrExtra.length)
+  if (n !== 3 + layout.cdrExtra.length) {
     return reject(`expected ${3 + layout.cdrExtra.length} fields (start|end|duration|${layout.cdrExtra.join('|')}), got ${n}`);
-  // One per answered call, the bulk of a Kamailio file: the row is built straight from the fields.
-  const i = extraIndex(layout.cdrExtra);
-  return answeredCall(
-    column(line, 3, i.callid),
-    column(line, 3, i.src_user),
-    column(line, 3, i.dst_user),
-    column(line, 3, i.gw),
-    startMs,
-    endMs,
-    durationMs,
-  );
+  }
+  return answeredCall(extraColumns(line, layout.cdrExtra, 3), startMs, endMs, durationMs);
 }
 
-function answeredCall(
-  callid: string | undefined,
-  src: string | undefined,
-  dst: string | undefined,
-  gw: string | undefined,
-  startMs: number,
-  endMs: number,
-  durationMs: number,
-): LineResult {
+/** One per answered call, the bulk of a Kamailio file: the row is built straight from the fields (no literal, then copy). */
+function answeredCall(extra: Extra, startMs: number, endMs: number, durationMs: number): LineResult {
   // prettier-ignore
   return checkedRow(
-    new CallRow(callid ?? '', startMs, startMs, endMs, durationMs, src ?? '', dst ?? '', 'answered', undefined, 200, undefined, gw || undefined, undefined, undefined),
+    new CallRow(
+      extra.callid ?? '', startMs, startMs, endMs, durationMs, extra.src_user ?? '', extra.dst_user ?? '', 'answered',
+      undefined, 200, undefined, extra.gw || undefined, undefined, undefined,
+    ),
   );
 }
 
@@ -219,5 +207,5 @@ function parseKamailioJson(line: string, zone: Zone): LineResult {
   if (endMs === undefined) return reject(`"end_time": not a time: ${JSON.stringify(o.end_time)}`);
   const durationMs = secondsToMs(text('duration'));
   if (durationMs === undefined) return reject(`"duration": not seconds: ${JSON.stringify(o.duration)}`);
-  return answeredCall(extra.callid, extra.src_user, extra.dst_user, extra.gw, startMs, endMs, durationMs);
+  return answeredCall(extra, startMs, endMs, durationMs);
 }
