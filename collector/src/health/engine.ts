@@ -113,14 +113,23 @@ export class HealthEngine {
       const group = rule.group(metric.tags);
       let link = this.#links.get(id);
       if (!link) link = this.#add(id, rule.kind, group, true);
-      else if (link.group !== group) ((link.group = group), (this.#byGroup = undefined), this.#changed(id));
+      else if (link.group !== group) {
+        link.group = group;
+        this.#byGroup = undefined;
+        this.#changed(id);
+      }
       link.polled = true;
       if (metric.time + this.options.staleAfterMs < this.#nextStaleAt) this.#nextStaleAt = metric.time + this.options.staleAfterMs;
       const { site, region, customer } = metric.tags;
-      if (link.site !== site || link.region !== region || link.customer !== customer)
-        (Object.assign(link, { site, region, customer }), this.#changed(id));
+      if (link.site !== site || link.region !== region || link.customer !== customer) {
+        Object.assign(link, { site, region, customer });
+        this.#changed(id);
+      }
       const change = link.tracker.observe(rule.evaluate(metric.fields), metric.time);
-      if (change) (changes.push(this.#point(id, link, change, metric.time)), this.#changed(id));
+      if (change) {
+        changes.push(this.#point(id, link, change, metric.time));
+        this.#changed(id);
+      }
     }
     return changes;
   }
@@ -132,7 +141,10 @@ export class HealthEngine {
     for (const [id, link] of this.#links) {
       if (!link.polled) continue;
       const change = link.tracker.checkStale(now);
-      if (change) (changes.push(this.#point(id, link, change, now)), this.#changed(id));
+      if (change) {
+        changes.push(this.#point(id, link, change, now));
+        this.#changed(id);
+      }
       const staleAt = link.tracker.staleAt;
       if (staleAt < next) next = staleAt;
     }
