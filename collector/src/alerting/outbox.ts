@@ -58,10 +58,11 @@ export class Outbox {
   }
 
   enqueue(notifier: string, notification: Notification): Delivery {
-    const delivery: Delivery = { notifier, notification, attempts: 0, nextAttemptAt: this.hooks.now(), queuedAt: this.hooks.now() };
+    const now = this.hooks.now();
+    const delivery: Delivery = { notifier, notification, attempts: 0, nextAttemptAt: now, queuedAt: now };
     this.#entries.push(delivery);
     this.hooks.record({
-      time: this.hooks.now(),
+      time: now,
       status: 'queued',
       group: notification.group.key,
       event: notification.event,
